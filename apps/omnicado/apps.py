@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OmnicadoConfig(AppConfig):
+    name = "apps.omnicado"
+    label = "omnicado"
+    verbose_name = "Omnicado"
