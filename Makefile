@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test test-postgres env browser lint clean
+.PHONY: run test test-postgres bench env browser lint clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -35,11 +35,15 @@ run: env browser
 	DJANGO_DEBUG=1 $(PY) manage.py rundemo
 
 test: env browser
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 test-postgres: env browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
-	  $(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	  $(PY) -m pytest -n 2 --dist loadfile -m "not slow" $(PYTEST_ARGS)
+
+# Scale measurements (100k invoices, 1M ledger lines): minutes, so not part of `make test`.
+bench: env browser
+	$(PY) -m pytest -m slow -s $(PYTEST_ARGS)
 
 lint: env
 	$(VENV)/bin/ruff check apps config tests
