@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.navigation",
             ],
+            "builtins": ["template_partials.templatetags.partials"],
         },
     }
 ]

@@ -19,7 +19,7 @@ STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PROVIDER_HTTP = {**PROVIDER_HTTP, "backoff_base": 0.01, "backoff_cap": 0.05,
                  "retry_after_cap": 2, "timeout": 5}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and "SQLITE_PATH" not in os.environ:
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 Q_CLUSTER = {**Q_CLUSTER, "poll": 0.2}  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
