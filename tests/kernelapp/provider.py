@@ -56,6 +56,7 @@ class ItemsStream(Stream):
 
 
 SPEC = ProviderSpec(key="kernel", label="Kernel test provider", client_class=KernelClient,
-                    streams={"items": ItemsStream}, credential_fields=["api_key"])
+                    streams={"items": ItemsStream}, credential_fields=["api_key"],
+                    test_connection=lambda client: f"reachable, {client.items()['total']} items")
 
 
