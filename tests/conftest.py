@@ -4,7 +4,6 @@ from django.contrib.auth.models import Group
 
 from apps.core.roles import ensure_roles
 
-
 ROLES = ["viewer", "operator", "approver", "administrator"]
 
 

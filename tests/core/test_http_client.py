@@ -6,7 +6,11 @@ import pytest
 
 from apps.core.connections import connection_add
 from apps.core.http import (
-    ConfigurationError, ProviderError, ResponseError, TransientError, parse_retry_after,
+    ConfigurationError,
+    ProviderError,
+    ResponseError,
+    TransientError,
+    parse_retry_after,
 )
 from apps.sandbox import faults
 from apps.sandbox.accounts import account_create

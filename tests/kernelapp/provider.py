@@ -2,13 +2,10 @@
 
 from datetime import datetime
 
-from django.db import models
-
-from apps.core import registry
 from apps.core.http import BaseClient
+from apps.core.money import to_decimal
 from apps.core.registry import ProviderSpec
 from apps.core.sync import Page, Stream, content_hash, upsert_rows
-from apps.core.money import to_decimal
 
 BASE_URL = "http://sandbox.invalid/sandbox/kernel"
 
