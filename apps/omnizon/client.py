@@ -108,7 +108,8 @@ def vat_digits(vat: str) -> str:
 
 
 def instant(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """RFC 3339 in UTC with microseconds (whole seconds would drop the window's last second)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class OmnizonClient(BaseClient):
