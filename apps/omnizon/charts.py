@@ -16,10 +16,11 @@ class Bar:
 
 
 def nice_ceiling(value: int) -> int:
-    for step in (5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000):
-        if value <= step:
-            return step
-    return value
+    """The axis top: a round number divisible by 4, so the four grid lines are whole."""
+    for top in (4, 8, 12, 20, 40, 60, 80, 100, 200, 400, 600, 800, 1000, 2000, 4000, 10000):
+        if value <= top:
+            return top
+    return -(-value // 4000) * 4000
 
 
 def usage_chart(months) -> dict:

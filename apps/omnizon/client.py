@@ -5,7 +5,7 @@ with the `HR` prefix, `x-software-id` on get/getPdf/send, errors read as {status
 resultMessage}. Read-only POSTs are retried; ack and send are not (see services/sync).
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
@@ -109,7 +109,7 @@ def vat_digits(vat: str) -> str:
 
 def instant(moment: datetime) -> str:
     """RFC 3339 in UTC with microseconds (whole seconds would drop the window's last second)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class OmnizonClient(BaseClient):

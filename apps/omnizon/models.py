@@ -109,6 +109,10 @@ class DocumentFile(models.Model):
                                                name="omnizon_file_unique")]
 
 
+UNIT_LABELS = {"H87": "pcs", "C62": "units", "KGM": "kg", "HUR": "h", "DAY": "days", "LTR": "l",
+               "MTR": "m", "MON": "months"}
+
+
 class DocumentLine(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
     position = models.CharField(max_length=20)
@@ -122,6 +126,11 @@ class DocumentLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    @property
+    def unit_label(self) -> str:
+        """UN/ECE rec. 20 codes as staff say them (unknown codes shown as they are)."""
+        return UNIT_LABELS.get(self.unit, self.unit)
 
 
 class DocumentVat(models.Model):

@@ -1,9 +1,8 @@
 """Reads for pages and exports: the documents dataset, one document, usage."""
 
-from datetime import date
-
 from django.db.models import Count, Q, Sum
 
+from apps.core.http import ConfigurationError
 from apps.core.models import Connection
 from apps.core.tables import Column, Dataset
 from apps.omnizon.filters import DocumentFilter
@@ -41,7 +40,7 @@ documents = Dataset(
         Column("issue_date", "Issued", kind="date"),
         Column("due_date", "Due", kind="date"),
         Column("amount", "Amount", kind="money", currency_field="currency"),
-        Column("currency", "Cur."),
+        Column("currency", "Currency", in_table=False),
         Column("internal_status", "Internal", kind="badge"),
         Column("external_status", "External", kind="badge"),
         Column("state", "Ours", kind="badge"),
@@ -82,7 +81,7 @@ def company_choices(connection) -> list[tuple[str, str]]:
 
     try:
         vats = company_vats(connection)
-    except Exception:
+    except ConfigurationError:
         return []
     names = {}
     for vat, name in (Document.objects.filter(connection=connection, company_vat__in=vats,
@@ -100,6 +99,3 @@ def usage_for(connection, company_vat: str) -> dict:
     return {"months": months, "archive": archive,
             "synced_at": max((m.synced_at for m in months), default=None)}
 
-
-def month_label(month: date) -> str:
-    return month.strftime("%b %Y")

@@ -17,7 +17,7 @@ from apps.core.http import ProviderError
 from apps.core.models import AuditEvent
 from apps.omnizon import store, ubl
 from apps.omnizon.client import vat_digits
-from apps.omnizon.models import Document, DocumentEvent, DocumentFile, Upload
+from apps.omnizon.models import Document, DocumentEvent, Upload
 
 CLAIM_STALE_AFTER = timedelta(minutes=10)  # an attempt older than this died with its process
 AUTO_ACK_REASON = "Stored by Ledgerdesk"
@@ -255,7 +255,3 @@ def document_refresh_status(*, document: Document, client=None) -> Document:
 def is_settled(document: Document) -> bool:
     return document.internal_status == "FAILED" or document.external_status == "ACKNOWLEDGED"
 
-
-def pdf_of(document: Document) -> bytes | None:
-    return DocumentFile.objects.filter(document=document, kind="pdf") \
-        .values_list("content", flat=True).first()

@@ -149,7 +149,7 @@ class _Reader:
         node = self.root.find(f"{path}/cac:Party", NS)
         if node is None:
             return Party()
-        t = lambda p: self.text(p, node)  # noqa: E731
+        t = lambda p: self.text(p, node)
         return Party(
             name=t("cac:PartyName/cbc:Name") or t("cac:PartyLegalEntity/cbc:RegistrationName"),
             vat=t("cac:PartyTaxScheme/cbc:CompanyID") or t("cac:PartyLegalEntity/cbc:CompanyID"),

@@ -48,3 +48,23 @@ def outgoing_ubl(account, company_vat: str) -> bytes:
             spec.number = f"TEST-{index}"
             return generate.build_ubl(spec)
     raise AssertionError(f"no outbound invoice for {company_vat} among {companies}")
+
+
+@pytest.fixture
+def roles(db):
+    """The role groups, as migration core.0002 makes them. Transactional tests flush the
+    database between tests, and with a live server the serialized copy is not always restored
+    in time, so browser tests make sure the roles exist before logging in."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.core.models import Connection
+    from apps.core.roles import ROLE_PERMISSIONS
+
+    content_type = ContentType.objects.get_for_model(Connection)
+    names = dict(Connection._meta.permissions)
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.add(*[Permission.objects.get_or_create(
+            content_type=content_type, codename=code, defaults={"name": names[code]})[0]
+            for code in codenames])

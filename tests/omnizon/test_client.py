@@ -54,9 +54,9 @@ def test_provider_messages_and_codes_reach_the_error(client, vats):
 def test_a_wrong_api_key_is_a_configuration_error(account):
     connection = make_connection(account, name="wrong")
     connection.credentials = {"api_key": "not-the-key"}
-    with OmnizonClient(connection, sleep=lambda s: None) as bad:
-        with pytest.raises(ConfigurationError):
-            bad.inbox(company="HR12345678901")
+    with OmnizonClient(connection, sleep=lambda s: None) as bad, \
+            pytest.raises(ConfigurationError):
+        bad.inbox(company="HR12345678901")
 
 
 def test_reads_are_retried_through_server_errors(client, vats):

@@ -1,6 +1,6 @@
 import json
 import subprocess
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -146,7 +146,7 @@ def test_send_runs_new_ok_sent_delivered_acknowledged(client, account, vats):
     document_id = response.json()["documentId"]
     assert len(document_id) == 24
     seen = []
-    for hours in range(0, 5):
+    for hours in range(5):
         Remote.objects.filter(document_id=document_id).update(
             submitted_at=timezone.now() - timedelta(hours=hours, seconds=1))
         status = call(client, "/documents/getStatus", {"documentId": document_id,
@@ -189,10 +189,10 @@ def test_get_by_external_status_needs_a_window(client, account, vats):
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_invoices_are_varied(seed):
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
     companies = generate.company_list(seed, 3)
-    specs = [generate.spec_for(seed, i, companies, datetime(2026, 3, 1, tzinfo=tz.utc), 90, 80)
+    specs = [generate.spec_for(seed, i, companies, datetime(2026, 3, 1, tzinfo=UTC), 90, 80)
              for i in range(80)]
     rates = {line.rate for s in specs for line in s.lines}
     assert rates == {25, 13, 5, 0}

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -6,7 +6,7 @@ import pytest
 from apps.omnizon import ubl
 from apps.sandbox.omnizon import generate
 
-ANCHOR = datetime(2026, 3, 1, tzinfo=timezone.utc)
+ANCHOR = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def specs(seed=4, count=60):

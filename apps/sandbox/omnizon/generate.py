@@ -97,7 +97,7 @@ class Spec:
     issue_date: date
     due_date: date
     lines: list[Line]
-    allowance: Decimal = Decimal("0")   # document-level discount on the 25 % lines
+    allowance: Decimal = Decimal(0)   # document-level discount on the 25 % lines
     note: str = ""
     payment_reference: str = ""
     iban: str = ""
@@ -136,7 +136,7 @@ def spec_for(seed: int, index: int, companies: list[tuple[str, str]], anchor: da
     doc_type = "CreditNote" if r.random() < 0.12 else "Invoice"
     lines = [_line(r) for _ in range(r.randint(1, 6))]
     has_standard = any(line.rate == 25 for line in lines)
-    allowance = Decimal("0")
+    allowance = Decimal(0)
     if has_standard and r.random() < 0.25:
         allowance = money(sum(line.net for line in lines if line.rate == 25) * Decimal("0.05"))
     issue = created.date()
@@ -177,7 +177,7 @@ def vat_breakdown(spec: Spec) -> list[dict]:
     groups = {}
     for line in spec.lines:
         key = (line.category, line.rate)
-        groups[key] = groups.get(key, Decimal("0")) + line.net
+        groups[key] = groups.get(key, Decimal(0)) + line.net
     if spec.allowance:
         groups[("S", 25)] -= spec.allowance
     return [{"category": cat, "rate": rate, "taxable": taxable,
@@ -186,9 +186,9 @@ def vat_breakdown(spec: Spec) -> list[dict]:
 
 
 def totals(spec: Spec) -> dict:
-    line_total = sum((line.net for line in spec.lines), Decimal("0"))
+    line_total = sum((line.net for line in spec.lines), Decimal(0))
     breakdown = vat_breakdown(spec)
-    tax = sum((g["tax"] for g in breakdown), Decimal("0"))
+    tax = sum((g["tax"] for g in breakdown), Decimal(0))
     exclusive = line_total - spec.allowance
     return {"lines": line_total, "allowance": spec.allowance, "exclusive": exclusive, "tax": tax,
             "inclusive": exclusive + tax, "payable": exclusive + tax, "breakdown": breakdown}
@@ -325,8 +325,8 @@ def build_pdf(spec: Spec) -> bytes:
             (10, f"Izdavatelj: {spec.supplier.name} (OIB {spec.supplier.vat})"),
             (10, f"Kupac: {spec.customer.name} (OIB {spec.customer.vat})"),
             (10, f"Datum izdavanja: {spec.issue_date}   Dospijece: {spec.due_date}"), (10, "")]
-    rows += [(10, f"{i}. {line.description}  {line.quantity} x {line.price:.2f} = "
-                  f"{line.net:.2f} {spec.currency}  (PDV {line.rate} %)")
+    rows += [(10, (f"{i}. {line.description}  {line.quantity} x {line.price:.2f} = "
+                   f"{line.net:.2f} {spec.currency}  (PDV {line.rate} %)"))
              for i, line in enumerate(spec.lines, start=1)]
     rows += [(10, ""), (10, f"Osnovica: {t['exclusive']:.2f} {spec.currency}"),
              (10, f"PDV: {t['tax']:.2f} {spec.currency}"),
@@ -344,8 +344,8 @@ def minimal_pdf(content: bytes) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+         b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]

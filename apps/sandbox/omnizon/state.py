@@ -1,11 +1,12 @@
 """Seeding, content and the send lifecycle of the Omnizon emulator."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 from django.db import transaction
 from django.utils import timezone
-from defusedxml import ElementTree as SafeET
 
 from apps.sandbox.models import SandboxAccount
 from apps.sandbox.omnizon import generate
@@ -62,7 +63,7 @@ def _failure_details(at) -> list[dict]:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def xml_of(doc: Document) -> bytes:
@@ -92,15 +93,15 @@ def fiscalization_of(doc: Document) -> dict | None:
 # --- send: NEW -> OK | FAILED, then SENT -> DELIVERED -> ACKNOWLEDGED ---------------------------
 
 UBL_ROOTS = {f"{{{generate.NS['Invoice']}}}Invoice", f"{{{generate.NS['CreditNote']}}}CreditNote"}
-CBC = "{%s}" % generate.NS["cbc"]
-CAC = "{%s}" % generate.NS["cac"]
+CBC = f"{{{generate.NS['cbc']}}}"
+CAC = f"{{{generate.NS['cac']}}}"
 
 
 def validate(content: bytes) -> tuple[dict, list[str]]:
     """The platform's own checks: (fields it read, EN 16931-style errors)."""
     try:
         root = SafeET.fromstring(content, forbid_dtd=True)
-    except Exception as exc:  # any parse or entity refusal is a FORMAT failure
+    except (ParseError, DefusedXmlException) as exc:  # not well-formed, or DTD/entities
         return {}, [f"[XML] document is not well-formed or not allowed: {exc}"]
     if root.tag not in UBL_ROOTS:
         return {}, ["[UBL] root element must be a UBL 2.1 Invoice or CreditNote"]

@@ -7,8 +7,7 @@ their window on `modified` and page with `pageNumber`/`pageSize` in the Spring-s
 import json
 import math
 import secrets
-from datetime import timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -114,7 +113,7 @@ def moment(body, field, required=False):
     parsed = parse_datetime(str(value))
     if parsed is None:
         raise ApiError(400, f"{field} must be an ISO-8601 date-time.")
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt_timezone.utc)
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
 def windowed(queryset, body, required=False, max_days=None):
