@@ -11,8 +11,8 @@ API_KEY = "omz-test-key-123"
 
 @pytest.fixture
 def account(db):
-    """Two companies, 24 documents spread over the last 90 days (a third older than 60)."""
-    return account_create(provider="omnizon", key=API_KEY, seed=11, scale=24,
+    """Two companies, 15 documents spread over the last 90 days (a third older than 60)."""
+    return account_create(provider="omnizon", key=API_KEY, seed=11, scale=15,
                           options={"companies": 2, "span_days": 90, "send_step_seconds": 3600})
 
 

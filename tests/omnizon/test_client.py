@@ -18,10 +18,10 @@ def client(connection):
 
 
 def test_inbox_items_are_typed_with_decimal_amounts(client, account, vats):
-    page = client.inbox(company=vats[0], page=1, page_size=3)
+    page = client.inbox(company=vats[0], page=1, page_size=2)
     first = page.items[0]
     remote = remote_docs(account, document_id=first.document_id).get()
-    assert page.number == 1 and page.total_elements > 3 and not page.last
+    assert page.number == 1 and page.total_elements > 2 and not page.last
     assert isinstance(first.amount, Decimal) and first.amount == remote.amount
     assert first.sender_name == remote.sender_name and first.created.tzinfo is not None
 

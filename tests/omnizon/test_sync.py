@@ -133,7 +133,7 @@ def test_an_unreachable_provider_stops_the_run_and_the_next_one_resumes(connecti
 
 
 def test_hostile_xml_is_a_document_error_stored_and_left_unacknowledged(db):
-    account = account_create(provider="omnizon", key=API_KEY, seed=11, scale=24,
+    account = account_create(provider="omnizon", key=API_KEY, seed=11, scale=15,
                              options={"companies": 2, "broken": {"0": "xxe", "2": "billion_laughs",
                                                                  "4": "not_ubl", "6": "malformed"}})
     connection = make_connection(account)
