@@ -176,8 +176,10 @@ class InboxStream(DocumentStream):
         stored = Document.objects.filter(
             connection=ctx.connection, direction=self.direction, company_vat=vat,
             state=Document.State.STORED, acknowledged_at__isnull=True, error="",
-        ).select_related("connection").order_by("pk")
-        for doc in stored.iterator(chunk_size=200):
+        )
+        # Ids first: acknowledging changes the very rows a live cursor would be reading.
+        for pk in list(stored.order_by("pk").values_list("pk", flat=True)):
+            doc = Document.objects.select_related("connection").get(pk=pk)
             try:
                 services.document_acknowledge(document=doc, reason=services.AUTO_ACK_REASON,
                                               client=ctx.client)
