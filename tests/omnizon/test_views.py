@@ -230,3 +230,14 @@ def test_admin_lists_and_shows_documents(client, synced, make_user):
     doc = Document.objects.filter(direction="in").first()
     page = client.get(f"/admin/omnizon/document/{doc.pk}/change/")
     assert page.status_code == 200 and doc.lines.first().description in page.content.decode()
+
+
+def test_dashboard_card_and_sync_run_page_show_the_omnizon_streams(client_as, synced):
+    from apps.core.models import SyncRun
+
+    operator = client_as("operator")
+    home = operator.get("/").content.decode()
+    assert "omz" in home and "inbox" in home and "outbox" in home
+    run = SyncRun.objects.filter(connection=synced, stream="inbox").first()
+    assert operator.get(f"/syncs/{run.pk}/").status_code == 200
+    assert operator.get(f"/syncs/{run.pk}/", HTTP_HX_REQUEST="true").status_code == 200
