@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class KernelAppConfig(AppConfig):
-    """Test-only: a provider that syncs the sandbox's generic items (no migrations: the test
-    database creates its table directly)."""
+    """Test-only: a provider that syncs the sandbox's generic items. It has a migration so that
+    PostgreSQL creates its table after core_connection, which it references."""
 
     name = "tests.kernelapp"
     label = "kernelapp"
