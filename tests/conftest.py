@@ -109,3 +109,18 @@ def q_worker(transactional_db):
     yield process
     os.killpg(process.pid, signal.SIGKILL)  # its graceful stop takes ~20 s; nothing to keep
     process.wait()
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that commits (transactional, live server) restores the migrations' data
+    afterwards. A flush without it re-creates content types under new ids, and the next test
+    that restores serialized data then fails on them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        commits = (marker is not None and marker.kwargs.get("transaction")) or \
+            {"live_server", "transactional_db", "page", "logged_in_page", "q_worker"} & set(
+                getattr(item, "fixturenames", ()))
+        if commits:
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs))
