@@ -1,0 +1,46 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from apps.core.models import Connection
+from apps.ovipro.models import Invoice, InvoiceParty, InvoiceType, Reason, Status
+from apps.ovipro.forms import UUID_RE
+
+
+def distinct_choices(field):
+    def choices():
+        values = (Invoice.objects.order_by(field).values_list(field, flat=True).distinct())
+        return [(v, v[:8] + "…") for v in values if v]
+    return choices
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    connection = django_filters.ModelChoiceFilter(
+        queryset=Connection.objects.filter(provider="ovipro"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    invoice_type = django_filters.ChoiceFilter(choices=InvoiceType.choices, label="Type")
+    reason = django_filters.ChoiceFilter(choices=Reason.choices)
+    office = django_filters.ChoiceFilter(field_name="agency_office_id", label="Office",
+                                         choices=distinct_choices("agency_office_id"))
+    agent = django_filters.ChoiceFilter(field_name="responsible_agent_id", label="Agent",
+                                        choices=distinct_choices("responsible_agent_id"))
+    party = django_filters.CharFilter(method="filter_party", label="Party (name or id)")
+    number = django_filters.CharFilter(field_name="invoice_number", lookup_expr="startswith",
+                                       label="Number")
+    issued_from = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte",
+                                            label="Issued from")
+    issued_to = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte",
+                                          label="Issued to")
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due from")
+    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="Due to")
+    paid = django_filters.BooleanFilter(field_name="is_paid", label="Paid")
+
+    class Meta:
+        model = Invoice
+        fields = []
+
+    def filter_party(self, queryset, name, value):
+        value = value.strip()
+        if UUID_RE.match(value.lower()):
+            return queryset.filter(Exists(InvoiceParty.objects.filter(
+                invoice=OuterRef("pk"), party_id=value.lower())))
+        return queryset.filter(billing_recipient__icontains=value)

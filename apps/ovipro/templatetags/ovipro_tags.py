@@ -1,0 +1,13 @@
+from django import template
+
+from apps.core.money import format_money, from_minor
+
+register = template.Library()
+
+
+@register.filter
+def cents(value, currency="EUR"):
+    """Integer minor units -> '1 234.56 EUR' ('' when unknown)."""
+    if value is None or value == "":
+        return ""
+    return format_money(from_minor(value, currency), currency)
