@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Sum, When
+from django.db.models import BigIntegerField, Case, Count, F, Sum, When
 from django.urls import reverse
 
 from apps.core.money import from_minor
@@ -28,7 +28,7 @@ def detail_url(invoice):
 def signed_totals(queryset):
     """Invoiced total per currency; credit notes count negative."""
     signed = Case(When(invoice_type=InvoiceType.CREDIT_NOTE, then=-F("total_vat_included")),
-                  default=F("total_vat_included"))
+                  default=F("total_vat_included"), output_field=BigIntegerField())
     rows = queryset.order_by().values("currency").annotate(cents=Sum(signed), count=Count("pk"))
     return [{"currency": r["currency"], "amount": from_minor(r["cents"] or 0, r["currency"]),
              "count": r["count"]} for r in rows]

@@ -24,7 +24,7 @@ OFFICE_NAMES = ["LKV Kotipiste Helsinki", "Tampereen Välitys Oy", "Äänekosken
 SLOTS = [("DRAFT", False), ("READY_FOR_APPROVAL", False), ("APPROVED", False),
          ("APPROVED", True), ("REJECTED", False), ("CREDITED", False), ("CREDIT_NOTE", False)]
 ACCOUNTS = [("Nordea Bank Abp", "NDEAFIHH", "FI2112345600000785"),
-            ("Danske Bank A/S", "DABAFIHH", "FI2180000012345678"),
+            ("Danske Bank A/S", "DABAFIHH", "FI0215903000412783"),
             ("OP Osuuspankki", "OKOYFIHH", "FI4950009420028730")]
 COSTS = [("COMMISSION", "Välityspalkkio"), ("MARKETING", "Ilmoitukset ja valokuvaus"),
          ("DOCUMENT_MANAGEMENT", "Asiakirjojen hankinta")]
