@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 
 from apps.core.models import Connection
@@ -13,10 +14,25 @@ def distinct_choices(field):
     return choices
 
 
+class ListOrCommaSelect(forms.SelectMultiple):
+    """Several values from a query string (repeated keys) or one "A,B" value (the export
+    command's --filter status=A,B)."""
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+        else:
+            values = data.get(name)
+        if isinstance(values, str):
+            values = [values]
+        return [v for value in values or [] for v in value.split(",") if v]
+
+
 class InvoiceFilter(django_filters.FilterSet):
     connection = django_filters.ModelChoiceFilter(
         queryset=Connection.objects.filter(provider="ovipro"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices,
+                                                 widget=ListOrCommaSelect(attrs={"size": 3}))
     invoice_type = django_filters.ChoiceFilter(choices=InvoiceType.choices, label="Type")
     reason = django_filters.ChoiceFilter(choices=Reason.choices)
     office = django_filters.ChoiceFilter(field_name="agency_office_id", label="Office",
