@@ -153,3 +153,39 @@ def seeded_records(seed=SEED, scale=SCALE):
 def seeded_in(status, *, paid=False, kind="INVOICE"):
     return next(r["id"] for r in seeded_records()
                 if r["status"] == status and r["paid"] == paid and r["type"] == kind)
+
+
+def form_data(connection, office_id, party_id, *, costs=None, key=None, accounts=None, **overrides):
+    """A valid POST of the invoice form (euros typed as a person types them)."""
+    costs = costs if costs is not None else [
+        {"description": "Välityspalkkio", "cost_type": "COMMISSION", "amount": "100,00",
+         "vat_percentage": "25.5", "includes_vat": "on", "included_in_commission": "on"},
+        {"description": "Ilmoitukset", "cost_type": "MARKETING", "amount": "7.50",
+         "vat_percentage": "25.5"},
+    ]
+    accounts = accounts if accounts is not None else [
+        {"iban": "FI21 1234 5600 0007 85", "bic": "NDEAFIHH", "bank_name": "Nordea",
+         "account_holder": "LKV Kotipiste Oy"}]
+    data = {
+        "key": str(key or uuid.uuid4()), "connection": str(connection.pk),
+        "invoicing_reason": "ASSIGNMENT", "assignment_id": str(uuid.uuid4()),
+        "agency_office_id": office_id, "responsible_agent_id": emu_seed.agents(SEED)[1],
+        "currency": "EUR", "invoicing_date": "2025-05-12", "issue_date": "2025-05-09",
+        "due_date": "2025-05-26", "primary_party_id": party_id, "other_party_ids": "",
+        "discount_amount": "", "discount_vat_percentage": "25.5", "discount_description": "",
+        "down_payment": "", "payment_terms_code": "NET_14", "late_payment_fee_percentage": "11.5",
+        "notice_period": "8", "invoicing_method": "EINVOICING",
+        "e_invoicing_address": "003712345671", "e_invoicing_operator_id": "NDEAFIHH",
+        "e_invoicing_operator_name": "Nordea", "billing_recipient": "Aino Laaksonen",
+        "billing_street": "Kalevankatu 8 B 12", "billing_postcode": "00100",
+        "billing_area": "Helsinki", "billing_country": "FI",
+        "costs-TOTAL_FORMS": str(len(costs)), "costs-INITIAL_FORMS": "0",
+        "costs-MIN_NUM_FORMS": "1", "costs-MAX_NUM_FORMS": "1000",
+        "accounts-TOTAL_FORMS": str(len(accounts)), "accounts-INITIAL_FORMS": "0",
+        "accounts-MIN_NUM_FORMS": "0", "accounts-MAX_NUM_FORMS": "1000",
+    }
+    for prefix, rows in (("costs", costs), ("accounts", accounts)):
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
