@@ -127,6 +127,12 @@ class Invoice(models.Model):
         return self.invoice_number or f"{self.get_status_display()} {self.invoice_id[:8]}"
 
     @property
+    def billing_lines(self) -> list[str]:
+        town = " ".join(p for p in (self.billing_postcode, self.billing_area) if p)
+        return [line for line in (self.billing_recipient, self.billing_street, town,
+                                  self.billing_country) if line]
+
+    @property
     def short_id(self) -> str:
         return self.invoice_id[:8]
 

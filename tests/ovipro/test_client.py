@@ -126,7 +126,7 @@ def test_every_path_is_in_one_table():
     assert all(method in {"GET", "POST", "PUT", "DELETE"} for method, _ in PATHS.values())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_client_works_over_real_http(live_server, account):
     """Any base URL: the same emulator over a socket."""
     from apps.core.connections import connection_add

@@ -126,3 +126,19 @@ def test_export_values_are_euros_not_cents(connection, capsys):
     for row in rows:
         invoice = Invoice.objects.get(invoice_id=row["invoice_id"])
         assert row["total_vat_included"] == str(from_minor(invoice.total_vat_included, "EUR"))
+
+
+def test_demo_is_idempotent_and_has_every_status(db):
+    from apps.core import registry
+
+    spec = registry.get("ovipro")
+    connection = spec.demo()
+    assert spec.demo().pk == connection.pk
+    run(connection)
+    seen = set(Invoice.objects.values_list("status", "invoice_type", "is_paid"))
+    assert {("DRAFT", "INVOICE", False), ("READY_FOR_APPROVAL", "INVOICE", False),
+            ("APPROVED", "INVOICE", False), ("APPROVED", "INVOICE", True),
+            ("REJECTED", "INVOICE", False), ("CREDITED", "INVOICE", False),
+            ("DRAFT", "CREDIT_NOTE", False)} <= seen
+    with spec.client_class(connection) as client:
+        assert "invoices" in spec.test_connection(client)

@@ -11,3 +11,11 @@ def cents(value, currency="EUR"):
     if value is None or value == "":
         return ""
     return format_money(from_minor(value, currency), currency)
+
+
+@register.filter
+def percent(value):
+    """Decimal('25.500') -> '25.5' (no float on the way)."""
+    if value is None or value == "":
+        return ""
+    return f"{value.normalize():f}"
