@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from apps.core.money import format_money
 
@@ -38,7 +39,7 @@ def cell(column, obj):
     if column.kind == "badge":
         return badge(value)
     if value is None or value == "":
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     if column.kind == "datetime":
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     elif column.kind == "bool":
@@ -94,3 +95,11 @@ def duration(delta):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def bar_chart(bars, **options):
+    """{% bar_chart bars %} — bars: a list of core.charts.Bar."""
+    from apps.core.charts import bar_chart as render
+
+    return render(bars, **options)
