@@ -1,5 +1,6 @@
 """The demo: an emulated Ovipro account (invoices in every status) and its connection."""
 
+from apps.core.connections import connection_add
 from apps.core.models import Connection
 from apps.sandbox.accounts import account_create
 
@@ -14,8 +15,6 @@ def demo(*, base_url: str = BASE_URL, scale: int = 60):
                    options={"password": DEMO_PASSWORD})
     connection = Connection.objects.filter(name=DEMO_NAME).first()
     if connection is None:
-        from apps.core.connections import connection_add
-
         connection = connection_add(provider="ovipro", name=DEMO_NAME, base_url=base_url,
                                     credentials={"username": DEMO_USERNAME,
                                                  "password": DEMO_PASSWORD})

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from apps.core.models import Connection
-from apps.ovipro.models import Invoice, InvoiceParty, InvoiceType, Reason, Status
 from apps.ovipro.forms import UUID_RE
+from apps.ovipro.models import Invoice, InvoiceParty, InvoiceType, Reason, Status
 
 
 def distinct_choices(field):

@@ -7,7 +7,7 @@ looks the invoice up at the provider (the API has no idempotency key; README, As
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError
 from django.db.models import F, Q
@@ -18,8 +18,8 @@ from apps.core.http import NotFoundError, ProviderError, TransientError
 from apps.core.models import AuditEvent
 from apps.ovipro.client import OviproClient
 from apps.ovipro.lifecycle import ACTIONS
-from apps.ovipro.models import Invoice, InvoiceDocument, InvoiceType, PendingWrite
-from apps.ovipro.sync import _iso, store_invoices
+from apps.ovipro.models import Invoice, InvoiceDocument, PendingWrite
+from apps.ovipro.sync import iso_utc, store_invoices
 
 logger = logging.getLogger("ledgerdesk.ovipro")
 OK, FAILED, REFUSED, PENDING = (AuditEvent.Outcome.OK, AuditEvent.Outcome.FAILED,
@@ -79,7 +79,7 @@ def _find_summary(client, detail):
         params = {"invoiceNumber": number}
     else:
         params = {"agencyOfficeId": [detail.invoice.agency_office_id],
-                  "modifiedAfter": _iso(detail.modification_time - timedelta(seconds=1)),
+                  "modifiedAfter": iso_utc(detail.modification_time - timedelta(seconds=1)),
                   "sort": ["modificationTime|asc"]}
     for page in range(5):
         result = client.search(**params, startIndex=page * 100, size=100)
@@ -174,7 +174,7 @@ def invoice_create(*, connection, user, payload: dict, key) -> Created:
     """Create an invoice once per idempotency key (the form's hidden `key`)."""
     pending, _ = PendingWrite.objects.get_or_create(
         key=key, defaults={"connection": connection, "payload": payload, "user": user,
-                           "marker": _iso(timezone.now())})
+                           "marker": iso_utc(timezone.now())})
     if pending.connection_id != connection.pk:
         raise ValueError("This form key belongs to another connection.")
     if (done := _replay(pending, connection)) is not None:
@@ -200,7 +200,7 @@ def _find_created(client, body, pending) -> str | None:
     params = {"agencyOfficeId": [content["agencyOfficeId"]],
               "invoicingReasonCode": [body["invoicingReasonCode"]],
               "invoiceTypeCode": ["INVOICE"],
-              "modifiedAfter": _iso(pending.created_at - timedelta(minutes=1)),
+              "modifiedAfter": iso_utc(pending.created_at - timedelta(minutes=1)),
               "sort": ["modificationTime|asc"], "size": 100}
     params.update({k: body[k] for k in LINK_PARAMS if body.get(k)})
     marker = _parse_marker(pending.marker)
@@ -212,8 +212,6 @@ def _find_created(client, body, pending) -> str | None:
 
 
 def _parse_marker(marker):
-    from datetime import datetime
-
     return datetime.fromisoformat(marker.replace("Z", "+00:00"))
 
 
@@ -224,7 +222,7 @@ def invoice_credit(*, connection, user, invoice: Invoice, body: dict, key) -> Cr
             key=key, defaults={"connection": connection, "payload": body, "user": user,
                                "kind": PendingWrite.Kind.CREDIT_NOTE,
                                "target_invoice_id": invoice.invoice_id,
-                               "marker": _iso(timezone.now())})
+                               "marker": iso_utc(timezone.now())})
     except IntegrityError:  # another submission already credits this invoice
         pending = PendingWrite.objects.get(connection=connection, target_invoice_id=invoice.invoice_id,
                                            kind=PendingWrite.Kind.CREDIT_NOTE,
@@ -249,7 +247,7 @@ def _find_credit_note(client, invoice, pending) -> str | None:
     if client.get(invoice.invoice_id).status_code != "CREDITED":
         return None
     result = client.search(invoiceTypeCode=["CREDIT_NOTE"], agencyOfficeId=[invoice.agency_office_id],
-                           modifiedAfter=_iso(pending.created_at - timedelta(minutes=1)), size=100)
+                           modifiedAfter=iso_utc(pending.created_at - timedelta(minutes=1)), size=100)
     for summary in result.invoices:
         note = client.get(summary.invoice_id)
         if note.credit_note and note.credit_note.credited_invoice_id == invoice.invoice_id:

@@ -6,13 +6,19 @@ Paging is keyed on modificationTime (see `next_position`) so invoices edited whi
 to the end of the list instead of shifting an unread one past us.
 """
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from apps.core.http import NotFoundError
 from apps.core.sync import Counts, Page, Stream, content_hash, replace_children, upsert_rows
 from apps.ovipro.client import InvoiceDetail, InvoiceSummary
-from apps.ovipro.models import (Invoice, InvoiceCost, InvoiceDocument, InvoiceParty,
-                                PaymentAccount, StatusChange)
+from apps.ovipro.models import (
+    Invoice,
+    InvoiceCost,
+    InvoiceDocument,
+    InvoiceParty,
+    PaymentAccount,
+    StatusChange,
+)
 
 PAGE_SIZE = 100
 ONE_MS = timedelta(milliseconds=1)
@@ -152,13 +158,14 @@ class InvoicesStream(Stream):
     full_sweep_every = timedelta(days=1)  # notices drafts deleted at the provider
 
     def pages(self, ctx):
-        position = ctx.position or {"after": _iso(ctx.window_start), "index": 0}
+        position = ctx.position or {"after": iso_utc(ctx.window_start), "index": 0}
         while True:
             result = ctx.client.search(modifiedAfter=position["after"],
                                        sort=["modificationTime|asc"],
                                        startIndex=position["index"], size=PAGE_SIZE)
             items = result.invoices
-            pairs = self._complete(ctx, items)
+            already = set(position.get("seen", []))  # the overlap, written on the last page
+            pairs = self._complete(ctx, [s for s in items if s.invoice_id not in already])
             done = len(items) < PAGE_SIZE
             yield Page(items=pairs, next_position=None if done else next_position(position, items))
             if done:
@@ -194,12 +201,14 @@ class InvoicesStream(Stream):
 
 
 def next_position(position, items) -> dict:
-    """Continue just before the last modificationTime read; step by index only when a whole
-    page shares one timestamp (the overlap is re-read as unchanged rows)."""
-    last = _iso(items[-1].modification_time - ONE_MS)
+    """Continue just before the last modificationTime read (the rows read at that instant are
+    remembered and skipped); step by index only when a whole page shares one timestamp."""
+    newest = items[-1].modification_time
+    last = iso_utc(newest - ONE_MS)
     if position["after"] is None or last > position["after"]:
-        return {"after": last, "index": 0}
-    return {"after": position["after"], "index": position["index"] + len(items)}
+        seen = [s.invoice_id for s in items if s.modification_time == newest]
+        return {"after": last, "index": 0, "seen": seen}
+    return {"after": position["after"], "index": position["index"] + len(items), "seen": []}
 
 
 def _mark_removed(ctx):
@@ -208,9 +217,7 @@ def _mark_removed(ctx):
         seen_at=ctx.window_end).update(removed_at_provider=True)
 
 
-def _iso(moment):
+def iso_utc(moment):
     if moment is None:
         return None
-    from datetime import timezone
-
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

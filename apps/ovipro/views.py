@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,14 +11,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.http import ProviderError
+from apps.core.models import Connection
+from apps.core.money import to_minor
 from apps.core.tables import dataset_view
 from apps.ovipro import lifecycle, selectors, services
 from apps.ovipro.datasets import invoices as invoices_dataset
-from apps.ovipro.forms import (CreditNoteForm, InvoiceBundle, NumberingResetForm,
-                               OfficeLookupForm, OfficeSettingsForm, clean_uuid, invoice_initial,
-                               kept_forms, map_provider_errors, CREDIT_TARGETS)
-from apps.core.models import Connection
-from apps.core.money import to_minor
+from apps.ovipro.forms import (
+    CREDIT_TARGETS,
+    CreditNoteForm,
+    InvoiceBundle,
+    NumberingResetForm,
+    OfficeLookupForm,
+    OfficeSettingsForm,
+    clean_uuid,
+    invoice_initial,
+    kept_forms,
+    map_provider_errors,
+)
 from apps.ovipro.models import Invoice
 from apps.ovipro.pdf import draft_pdf_bytes, preview_lines
 from apps.ovipro.totals import Line, invoice_totals
@@ -310,7 +319,7 @@ def offices(request):
 def _office_id(office_id):
     try:
         return clean_uuid(office_id)
-    except Exception:
+    except ValidationError:
         raise Http404("Not an office id") from None
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core import signing
 
-from apps.core.http import (ConfigurationError, NotFoundError, ProviderError, TransientError)
+from apps.core.http import ConfigurationError, NotFoundError, ProviderError, TransientError
 from apps.ovipro.client import PATHS, OviproClient
 from apps.sandbox import faults
 from apps.sandbox.ovipro.rules import STRICT_UUID

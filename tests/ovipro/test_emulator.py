@@ -8,8 +8,16 @@ import pytest
 from apps.sandbox.ovipro import rules
 from apps.sandbox.ovipro import seed as emu_seed
 from apps.sandbox.ovipro.models import EmuInvoice, EmuOffice
-from tests.ovipro.conftest import (PASSWORD, PREFIX, SCALE, SEED, USERNAME, create_body,
-                                   seeded_in, seeded_records)
+from tests.ovipro.conftest import (
+    PASSWORD,
+    PREFIX,
+    SCALE,
+    SEED,
+    USERNAME,
+    create_body,
+    seeded_in,
+    seeded_records,
+)
 
 STATES = [("DRAFT", False), ("READY_FOR_APPROVAL", False), ("APPROVED", False),
           ("APPROVED", True), ("REJECTED", False), ("CREDITED", False)]
@@ -231,7 +239,7 @@ def test_credit_note_credits_the_whole_approved_invoice(emu):
                                   "creditedInvoiceId": original}
     assert note["invoice"]["costs"] == old["invoice"]["costs"]
     assert note["invoice"]["dueDate"] == "2024-04-03" and note["invoice"]["invoiceNumber"]
-    found = emu.search(f"invoiceTypeCode=CREDIT_NOTE&size=100")["invoices"]
+    found = emu.search("invoiceTypeCode=CREDIT_NOTE&size=100")["invoices"]
     summary = next(i for i in found if i["invoiceId"] == reply["invoiceId"])
     assert summary["totalInvoicedAmount"] == next(
         i for i in emu.search("size=100")["invoices"] if i["invoiceId"] == original

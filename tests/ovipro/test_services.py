@@ -12,7 +12,7 @@ from apps.ovipro.models import Invoice, PendingWrite
 from apps.sandbox import faults
 from apps.sandbox.ovipro.models import EmuInvoice
 from apps.sandbox.ovipro.rules import STRICT_UUID
-from tests.ovipro.conftest import SCALE, create_body, form_data, seeded_in
+from tests.ovipro.conftest import SCALE, create_body, seeded_in
 from tests.ovipro.test_emulator import CREDIT
 
 

@@ -1,12 +1,10 @@
-from datetime import timedelta
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from apps.core.models import SyncRun
 from apps.core.sync import sync_run_now
-from apps.ovipro.models import Invoice, InvoiceCost, InvoiceParty, PaymentAccount, StatusChange
+from apps.ovipro.models import Invoice, InvoiceCost, PaymentAccount, StatusChange
 from apps.sandbox.ovipro.models import EmuInvoice
 from tests.ovipro.conftest import SCALE, create_body, seeded_in, seeded_records
 

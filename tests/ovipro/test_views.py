@@ -147,7 +147,8 @@ def test_provider_errors_on_cost_rows_and_accounts_land_on_those_rows(ovipro, co
     bundle = InvoiceBundle(form_data(connection, office_id, party_id, costs=costs))
     assert bundle.is_valid()
     bundle.add_provider_errors({**refused.value.field_errors, "invoice.somethingNew": ["odd"]})
-    assert bundle.costs.forms[1].errors["amount"] == ["invoice.costs[1].amount must be an integer in minor units"]
+    assert bundle.costs.forms[1].errors["amount"] == [
+        "invoice.costs[1].amount must be an integer in minor units"]
     assert bundle.accounts.forms[0].errors["bic"]
     assert "invoice.somethingNew: odd" in bundle.form.non_field_errors()
 

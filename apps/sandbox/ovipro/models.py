@@ -6,8 +6,8 @@ real provider: creates, edits, actions and credit notes change these rows.
 
 from django.db import models
 
-from apps.sandbox.models import SandboxAccount
 from apps.ovipro.jsonnum import NumberDecoder, NumberEncoder
+from apps.sandbox.models import SandboxAccount
 
 NUMBERS = {"encoder": NumberEncoder, "decoder": NumberDecoder}
 

@@ -6,9 +6,9 @@ Rows are written in batches, so a large scale is never built in memory at once.
 """
 
 import uuid
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import transaction
 
@@ -96,7 +96,7 @@ def invoice_body(seed: int, i: int) -> tuple[str, dict, dict]:
         "invoicedParties": {"primaryId": billed[0]["party_id"],
                             "parties": [{"partyId": p["party_id"]} for p in billed]},
         "sourceSystemCode": "INTERNAL",
-        "sourceSystemCreationTime": _stamp(EPOCH + timedelta(minutes=i)),
+        "sourceSystemCreationTime": stamp(EPOCH + timedelta(minutes=i)),
         "paymentAccounts": [{"bankName": bank, "bic": bic, "iban": iban,
                              "accountHolder": OFFICE_NAMES[0]}],
         "terms": {"paymentTerms": {"paymentTermsCode": "NET_14"},
@@ -115,11 +115,11 @@ def invoice_body(seed: int, i: int) -> tuple[str, dict, dict]:
     return reason, links, body
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def search_fields(account, body: dict, invoice_number: str, names: dict) -> dict:
+def search_fields(body: dict, invoice_number: str, names: dict) -> dict:
     ids = [p["partyId"] for p in body["invoicedParties"]["parties"]]
     party_names = " | ".join(names.get(pid, "") for pid in ids) + " | " + \
         (body.get("billingAddress") or {}).get("recipient", "")
@@ -187,5 +187,5 @@ def _record(account, i, scale, office_rows, names) -> EmuInvoice:
         approved_date=date.fromisoformat(body["issueDate"]) if number and invoice_type == "INVOICE" else None,
         invoice_document_id=document, credit_note=credit_note,
         creation_time=created, modification_time=created + timedelta(minutes=30),
-        **search_fields(account, body, number, names),
+        **search_fields(body, number, names),
     )

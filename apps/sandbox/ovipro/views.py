@@ -14,13 +14,13 @@ from django.http import HttpResponse
 from django.utils import timezone as dj_timezone
 from django.views.decorators.http import require_http_methods
 
+from apps.ovipro import jsonnum
 from apps.sandbox.accounts import account_for
 from apps.sandbox.faults import emulator
-from apps.ovipro import jsonnum
 from apps.sandbox.ovipro import rules
 from apps.sandbox.ovipro.models import EmuDocument, EmuInvoice, EmuOffice, EmuParty
-from apps.sandbox.ovipro.seed import _stamp, ensure_seeded, search_fields
 from apps.sandbox.ovipro.rules import Refused
+from apps.sandbox.ovipro.seed import ensure_seeded, search_fields, stamp
 
 PROVIDER = "ovipro"
 TOKEN_SALT = "sandbox.ovipro.token"
@@ -153,7 +153,7 @@ def _invoice(account, invoice_id) -> EmuInvoice:
 
 def _store_body(account, invoice, body):
     invoice.body = body
-    for field, value in search_fields(account, body, invoice.invoice_number,
+    for field, value in search_fields(body, invoice.invoice_number,
                                       _party_names(account)).items():
         setattr(invoice, field, value)
 
@@ -509,8 +509,8 @@ def summary(invoice: EmuInvoice) -> dict:
         "costs": body.get("costs") or [],
         "billingAddress": body.get("billingAddress"),
         "totalInvoicedAmount": rules.total_invoiced_amount(body),
-        "creationTime": _stamp(invoice.creation_time.astimezone(timezone.utc)),
-        "modificationTime": _stamp(invoice.modification_time.astimezone(timezone.utc)),
+        "creationTime": stamp(invoice.creation_time.astimezone(timezone.utc)),
+        "modificationTime": stamp(invoice.modification_time.astimezone(timezone.utc)),
     }
     if invoice.invoice_document_id:
         out["invoiceDocumentId"] = invoice.invoice_document_id
@@ -528,8 +528,8 @@ def detail(invoice: EmuInvoice, with_preview=True) -> dict:
         "invoiceId": invoice.invoice_id, "statusCode": invoice.status,
         "invoiceTypeCode": invoice.invoice_type, "invoicingReasonCode": invoice.reason,
         **_links(invoice),
-        "creationTime": _stamp(invoice.creation_time.astimezone(timezone.utc)),
-        "modificationTime": _stamp(invoice.modification_time.astimezone(timezone.utc)),
+        "creationTime": stamp(invoice.creation_time.astimezone(timezone.utc)),
+        "modificationTime": stamp(invoice.modification_time.astimezone(timezone.utc)),
         "invoice": content,
     }
     if invoice.invoice_document_id:
