@@ -42,7 +42,7 @@ invoices = Dataset(
     default_sort="-issue_date",
     totals=signed_totals,
     columns=[
-        Column("id", "Invoice", field="short_id", sortable=False, link=detail_url),
+        Column("id", "Invoice", field="short_id", sortable=False, link=detail_url, in_export=False),
         Column("invoice_number", "Number"),
         Column("status", "Status", kind="badge"),
         Column("invoice_type", "Type"),

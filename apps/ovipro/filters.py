@@ -14,6 +14,11 @@ def distinct_choices(field):
     return choices
 
 
+def date_filter(field, lookup, label):
+    return django_filters.DateFilter(field_name=field, lookup_expr=lookup, label=label,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class ListOrCommaSelect(forms.SelectMultiple):
     """Several values from a query string (repeated keys) or one "A,B" value (the export
     command's --filter status=A,B)."""
@@ -42,13 +47,12 @@ class InvoiceFilter(django_filters.FilterSet):
     party = django_filters.CharFilter(method="filter_party", label="Party (name or id)")
     number = django_filters.CharFilter(field_name="invoice_number", lookup_expr="startswith",
                                        label="Number")
-    issued_from = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte",
-                                            label="Issued from")
-    issued_to = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte",
-                                          label="Issued to")
-    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label="Due from")
-    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label="Due to")
-    paid = django_filters.BooleanFilter(field_name="is_paid", label="Paid")
+    issued_from = date_filter("issue_date", "gte", "Issued from")
+    issued_to = date_filter("issue_date", "lte", "Issued to")
+    due_from = date_filter("due_date", "gte", "Due from")
+    due_to = date_filter("due_date", "lte", "Due to")
+    paid = django_filters.BooleanFilter(field_name="is_paid", label="Paid", widget=forms.Select(
+        choices=[("", "Any"), ("true", "Paid"), ("false", "Unpaid")]))
 
     class Meta:
         model = Invoice

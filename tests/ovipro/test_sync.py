@@ -107,7 +107,7 @@ def test_sync_and_export_commands(connection, capsys):
     call_command("export", "ovipro.invoices", "--connection", connection.name, "--format", "csv",
                  "--filter", "status=APPROVED")
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("id,invoice_number,status")
+    assert lines[0].startswith("invoice_number,status")
     approved = sum(1 for r in seeded_records() if r["status"] == "APPROVED")
     assert len(lines) == 1 + approved
     assert all(",APPROVED," in line for line in lines[1:])
