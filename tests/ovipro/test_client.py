@@ -1,4 +1,3 @@
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -124,16 +123,3 @@ def test_preview_document_and_office_calls(ovipro, office_id):
 def test_every_path_is_in_one_table():
     assert PATHS["credit_note"] == ("POST", "/invoice/v1/invoices/{invoice_id}/creditNotes")
     assert all(method in {"GET", "POST", "PUT", "DELETE"} for method, _ in PATHS.values())
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_client_works_over_real_http(live_server, account):
-    """Any base URL: the same emulator over a socket."""
-    from apps.core.connections import connection_add
-    from tests.ovipro.conftest import PASSWORD
-
-    conn = connection_add(provider="ovipro", name="ovi-live", base_url=f"{live_server.url}/sandbox/ovipro",
-                          credentials={"username": USERNAME, "password": PASSWORD})
-    with OviproClient(conn) as client:
-        assert client.search(size=2).total_count == SCALE
-        assert uuid.UUID(client.last_request_id)

@@ -102,23 +102,6 @@ def test_a_refused_create_can_be_corrected_with_the_same_key(connection, user, o
     assert fixed.invoice.agency_office_id == office_id and created_at_emulator() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_pending_row_is_committed_before_the_call(connection, office_id, party_id, monkeypatch):
-    from django.db import connection as db
-
-    seen = []
-    original = services.OviproClient.create
-
-    def create(self, body):
-        seen.append((db.in_atomic_block, PendingWrite.objects.filter(state="sending").count()))
-        return original(self, body)
-
-    monkeypatch.setattr(services.OviproClient, "create", create)
-    services.invoice_create(connection=connection, user=None, key=uuid.uuid4(),
-                            payload=create_body(office_id, party_id))
-    assert seen == [(False, 1)]
-
-
 def test_credit_note_once_even_after_a_drop(connection, user):
     sync_run_now(connection=connection, stream="invoices")
     original = Invoice.objects.get(invoice_id=seeded_in("APPROVED"))
