@@ -233,7 +233,7 @@ def offset_count(acc: Account) -> int:
     if not acc.scale:
         return 0
     days = (acc.scale - 1) // acc.per_day + 1
-    return -(-days // 7) * len(acc.partners)
+    return days // 7 * len(acc.partners)  # one per partner and completed week
 
 
 def _offset_week_partner(acc: Account, j: int) -> tuple[int, int]:
@@ -266,14 +266,17 @@ def offset_index(acc: Account, document_number: str) -> int | None:
 
 
 def offset_invoice_indexes(acc: Account, j: int) -> list[int]:
-    """The invoices offset j settles: up to four of its partner's CZK invoices of its week
-    (offsets are netted with the Czech MALL company, in CZK)."""
+    """The invoices offset j settles: up to four of its partner's invoices of its week, all
+    with the same MALL company (so in one currency)."""
     week, p = _offset_week_partner(acc, j)
     first = 7 * week * acc.per_day
     last = min(acc.scale, 7 * (week + 1) * acc.per_day)
-    own = [i for i in range(first + (p - first) % len(acc.partners), last, len(acc.partners))
-           if invoice_customer(acc, i)[1] == "CZK"]
+    own = list(range(first + (p - first) % len(acc.partners), last, len(acc.partners)))
+    if not own:
+        return []
     r = data.rng(acc.seed, "offset-invoices", j)
+    customer = invoice_customer(acc, r.choice(own))[0]
+    own = [i for i in own if invoice_customer(acc, i)[0] is customer]
     return sorted(r.sample(own, min(len(own), r.randint(1, 4))))
 
 
@@ -284,7 +287,9 @@ def offset(acc: Account, j: int) -> dict:
     created = date.fromisoformat(offset_created(acc, j))
     version = acc.changed_offsets.get(j, 0)
     settled, orders = [], []
-    for position, i in enumerate(offset_invoice_indexes(acc, j)):
+    indexes = offset_invoice_indexes(acc, j)
+    customer, currency = invoice_customer(acc, indexes[0]) if indexes else CUSTOMERS[0][1:]
+    for position, i in enumerate(indexes):
         inv = invoice(acc, i)
         part = inv["total"] if r.random() < 0.7 or (version and position == 0) else money(
             inv["total"] * Decimal(r.randint(20, 80)) / 100)
@@ -312,11 +317,11 @@ def offset(acc: Account, j: int) -> dict:
         "documentNumber": document_number,
         "createdAt": created.isoformat(),
         "dueDate": due.isoformat(),
-        "currency": "CZK",
+        "currency": currency,
         "diffPrice": sum((x["offsetPrice"] for x in settled + orders), Decimal(0)),
         "variableSymbol": int(f"{partner}{created:%d%m%Y}"),
         "supplier": supplier(acc, partner, with_bank=False),
-        "customer": CUSTOMERS[0][1],
+        "customer": customer,
         "invoices": settled,
         "orders": orders,
         "attachment": {
