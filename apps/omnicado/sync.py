@@ -7,18 +7,15 @@ re-reads everything; `content_hash` decides which rows are rewritten. Position (
 """
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Max
+from django.utils import timezone
 
 from apps.core.sync import Page, Stream, content_hash, replace_children, upsert_rows
 from apps.omnicado import checks
 from apps.omnicado.client import PAGE_SIZE, ge
 from apps.omnicado.models import (Invoice, InvoiceItem, InvoiceTax, Offset, OffsetInvoice,
                                   OffsetOrder)
-
-PROVIDER_TZ = ZoneInfo("Europe/Prague")  # the provider's dates carry no zone: MALL local
-
 
 class DocumentStream(Stream):
     lookback = timedelta(days=7)
@@ -49,7 +46,7 @@ class DocumentStream(Stream):
         start = ctx.connection.options.get("start_date") or None  # bounds every run
         if ctx.window_start is None:
             return start
-        day = ctx.window_start.astimezone(PROVIDER_TZ).date()
+        day = timezone.localtime(ctx.window_start).date()  # as staff typed --since
         if not ctx.run.since:  # an explicit --since is taken as given
             newest = self.model.objects.filter(connection=ctx.connection).aggregate(
                 newest=Max("created_on"))["newest"]

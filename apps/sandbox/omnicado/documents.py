@@ -170,7 +170,7 @@ def invoice_customer(acc: Account, i: int) -> tuple[dict, str]:
 
 
 def invoice_is_inconsistent(acc: Account, i: int) -> bool:
-    return data.rng(acc.seed, "invoice-check", i).random() < 0.03
+    return i % 40 == 7  # one in forty: a few in any account
 
 
 def invoice(acc: Account, i: int) -> dict:
