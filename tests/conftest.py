@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from apps.core.roles import ensure_roles
 
 ROLES = ["viewer", "operator", "approver", "administrator"]
 
@@ -9,6 +10,7 @@ ROLES = ["viewer", "operator", "approver", "administrator"]
 @pytest.fixture
 def make_user(db):
     def make(role="viewer", username=None, **extra):
+        ensure_roles()  # transactional tests start from a flushed database
         user = get_user_model().objects.create_user(
             username=username or f"{role}-user", password="pw-for-tests-1", **extra
         )
@@ -80,3 +82,30 @@ def screenshot(page, name):
     folder = Path(__file__).resolve().parent.parent / "test-artifacts"
     folder.mkdir(exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def q_worker(transactional_db):
+    """A real django-q2 cluster process on the test database (ORM broker)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings_test")
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        env["SQLITE_PATH"] = name
+    else:
+        s = connection.settings_dict
+        env["DATABASE_URL"] = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{name}"
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    yield process
+    os.killpg(process.pid, signal.SIGKILL)  # its graceful stop takes ~20 s; nothing to keep
+    process.wait()

@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from apps.core.connections import connection_test
 from apps.core.forms import ConnectionForm
 from apps.core.models import AuditEvent, Connection, SyncRun, SyncState
 from apps.core.services import connection_schedule, connection_schedule_set, sync_enqueue
-from apps.core.connections import connection_test
 
 
 @admin.register(Connection)

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Ledgerdesk"
 
     def ready(self):
-        from apps.core import registry
+        from apps.core import checks, registry  # noqa: F401 (checks register themselves)
         from apps.core.datasets import audit_events, sync_runs
         from apps.core.roles import grant_administrator_everything
 

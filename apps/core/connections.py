@@ -23,9 +23,11 @@ def connection_add(*, provider: str, name: str, base_url: str, credentials: dict
 def connection_test(*, connection: Connection, user=None) -> tuple[bool, str]:
     """Make one cheap authenticated call. Returns (ok, what staff should read)."""
     spec = registry.get(connection.provider)
+    if spec.test_connection is None:
+        return False, f"{spec.label} has no connection test."
     try:
         with spec.client_class(connection) as client:
-            text = spec.test_connection(client) if spec.test_connection else "reachable"
+            text = spec.test_connection(client)
         ok = True
     except ProviderError as exc:
         ok, text = False, f"{exc.kind}: {exc}"

@@ -1,7 +1,7 @@
 """What each provider app tells the kernel about itself (registered in its AppConfig.ready)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 @dataclass

@@ -19,6 +19,10 @@ class ConnectionCard:
         return [r for r in self.last_runs.values() if r.is_active]
 
     @property
+    def failed(self):
+        return [r for r in self.last_runs.values() if r.status in ("failed", "stale")]
+
+    @property
     def outcome(self):
         runs = list(self.last_runs.values())
         if not runs:

@@ -7,10 +7,10 @@ filtered rows.
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator

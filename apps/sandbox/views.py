@@ -1,7 +1,7 @@
 """A minimal generic emulator the kernel's own tests sync from: paged items with an update
 time, an API key, the shared fault injection. The provider emulators live in subpackages."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.http import JsonResponse
 
@@ -9,7 +9,7 @@ from apps.sandbox import data
 from apps.sandbox.accounts import account_for
 from apps.sandbox.faults import emulator
 
-EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def kernel_item(seed: int, i: int, version: int = 0) -> dict:

@@ -2,13 +2,10 @@
 
 from datetime import datetime
 
-from django.db import models
-
-from apps.core import registry
 from apps.core.http import BaseClient
+from apps.core.money import to_decimal
 from apps.core.registry import ProviderSpec
 from apps.core.sync import Page, Stream, content_hash, upsert_rows
-from apps.core.money import to_decimal
 
 BASE_URL = "http://sandbox.invalid/sandbox/kernel"
 
@@ -56,6 +53,7 @@ class ItemsStream(Stream):
 
 
 SPEC = ProviderSpec(key="kernel", label="Kernel test provider", client_class=KernelClient,
-                    streams={"items": ItemsStream}, credential_fields=["api_key"])
+                    streams={"items": ItemsStream}, credential_fields=["api_key"],
+                    test_connection=lambda client: f"reachable, {client.items()['total']} items")
 
 

@@ -1,23 +1,10 @@
 from django.db import migrations
 
-from apps.core.roles import ROLE_PERMISSIONS
+from apps.core.roles import ROLE_PERMISSIONS, ensure_roles
 
 
 def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Connection = apps.get_model("core", "Connection")
-    content_type, _ = ContentType.objects.get_or_create(app_label="core", model="connection")
-    names = dict(Connection._meta.permissions)
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        for codename in codenames:
-            permission, _ = Permission.objects.get_or_create(
-                content_type=content_type, codename=codename,
-                defaults={"name": names[codename]},
-            )
-            group.permissions.add(permission)
+    ensure_roles(apps)
 
 
 def remove_roles(apps, schema_editor):

@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from apps.core.money import format_money
 
@@ -38,7 +39,7 @@ def cell(column, obj):
     if column.kind == "badge":
         return badge(value)
     if value is None or value == "":
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     if column.kind == "datetime":
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     elif column.kind == "bool":
