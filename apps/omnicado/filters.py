@@ -30,7 +30,7 @@ class InvoiceFilter(django_filters.FilterSet):
                                   widget=forms.TextInput(attrs={"type": "search"}))
     connection = django_filters.ModelChoiceFilter(queryset=_connections)
     partner = django_filters.ChoiceFilter(choices=_distinct(Invoice, "partner"))
-    customer = django_filters.ChoiceFilter(field_name="customer_name",
+    customer = django_filters.ChoiceFilter(field_name="customer_name", label="Customer",
                                            choices=_distinct(Invoice, "customer_name"))
     currency = django_filters.ChoiceFilter(choices=_distinct(Invoice, "currency"))
     invoice_type = django_filters.ChoiceFilter(choices=_distinct(Invoice, "invoice_type"),
