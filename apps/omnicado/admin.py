@@ -1,8 +1,15 @@
 from django.contrib import admin
 
 from apps.core.admin import ReadOnlyAdmin
-from apps.omnicado.models import (Invoice, InvoiceItem, InvoiceTax, Offset, OffsetInvoice,
-                                  OffsetOrder, ProviderPdf)
+from apps.omnicado.models import (
+    Invoice,
+    InvoiceItem,
+    InvoiceTax,
+    Offset,
+    OffsetInvoice,
+    OffsetOrder,
+    ProviderPdf,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):

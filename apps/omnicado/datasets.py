@@ -2,7 +2,6 @@ from apps.core.tables import Column, Dataset
 from apps.omnicado.filters import InvoiceFilter, OffsetFilter
 from apps.omnicado.selectors import invoice_queryset, offset_queryset, totals_by_currency
 
-
 invoices = Dataset(
     name="omnicado.invoices",
     label="Marketplace invoices",

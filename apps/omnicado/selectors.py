@@ -13,11 +13,11 @@ ZERO = Decimal(0)
 
 
 def invoice_queryset():
-    return Invoice.objects.select_related("connection").defer("raw")
+    return Invoice.objects.select_related("connection")
 
 
 def offset_queryset():
-    return Offset.objects.select_related("connection").defer("raw")
+    return Offset.objects.select_related("connection")
 
 
 def totals_by_currency(queryset, field: str) -> list[dict]:

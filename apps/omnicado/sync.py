@@ -14,13 +14,23 @@ from django.utils import timezone
 from apps.core.sync import Page, Stream, content_hash, replace_children, upsert_rows
 from apps.omnicado import checks
 from apps.omnicado.client import PAGE_SIZE, ge
-from apps.omnicado.models import (Invoice, InvoiceItem, InvoiceTax, Offset, OffsetInvoice,
-                                  OffsetOrder)
+from apps.omnicado.models import (
+    Invoice,
+    InvoiceItem,
+    InvoicePayload,
+    InvoiceTax,
+    Offset,
+    OffsetInvoice,
+    OffsetOrder,
+    OffsetPayload,
+)
+
 
 class DocumentStream(Stream):
     lookback = timedelta(days=7)
     full_sweep_every = timedelta(days=7)
     model = None
+    payload_model = None  # its foreign key is named after `model`
     key = ""
     sort_by = ""
 
@@ -36,7 +46,7 @@ class DocumentStream(Stream):
             listing = self.fetch(ctx.client, filters=filters, sort_by=self.sort_by, page=page,
                                  page_size=page_size)
             following = None if listing.is_last else {"since": since, "page": page + 1}
-            yield Page(items=list(zip(listing.documents, listing.raw)), next_position=following)
+            yield Page(items=list(zip(listing.documents, listing.raw, strict=True)), next_position=following)
             if following is None:
                 return
             page += 1
@@ -57,18 +67,22 @@ class DocumentStream(Stream):
     def upsert(self, ctx, page, row_of):
         """Upsert the page's documents; returns (counts, {key: pk} of the rewritten ones,
         {key: document})."""
-        documents = {}
-        rows = []
+        documents, payloads, rows = {}, {}, []
         for document, raw in page.items:
             row = row_of(document)
-            row.update(raw=raw, content_hash=content_hash(raw), synced_at=ctx.synced_at,
+            row.update(content_hash=content_hash(raw), synced_at=ctx.synced_at,
                        first_seen_at=ctx.synced_at)
             rows.append(row)
             documents[row[self.key]] = document
+            payloads[row[self.key]] = raw
         counts, changed = upsert_rows(model=self.model, connection=ctx.connection, rows=rows,
                                       key=self.key)
         pks = dict(self.model.objects.filter(connection=ctx.connection, **{
             f"{self.key}__in": changed}).values_list(self.key, "pk")) if changed else {}
+        parent = f"{self.model._meta.model_name}_id"
+        replace_children(model=self.payload_model, parent_field=parent, parents=list(pks.values()),
+                         children=[self.payload_model(**{parent: pk, "raw": payloads[key]})
+                                   for key, pk in pks.items()])
         return counts, pks, documents
 
 
@@ -142,6 +156,7 @@ def invoice_children(pk, doc) -> tuple[list, list]:
 class InvoicesStream(DocumentStream):
     name = "invoices"
     model = Invoice
+    payload_model = InvoicePayload
     key = "invoice_number"
     sort_by = "createdAt:asc,invoiceNumber:asc"
 
@@ -190,6 +205,7 @@ def _settlement(line) -> dict:
 class OffsetsStream(DocumentStream):
     name = "offsets"
     model = Offset
+    payload_model = OffsetPayload
     key = "document_number"
     sort_by = "createdAt:asc,documentNumber:asc"
 

@@ -15,7 +15,7 @@ from apps.omnicado.models import Invoice, Offset, OffsetInvoice, ProviderPdf
 from apps.sandbox import faults
 from apps.sandbox.data import MARKUP_SAMPLES
 from apps.sandbox.omnicado import documents
-from tests.omnicado.conftest import SCALE, provider_data
+from tests.omnicado.conftest import provider_data
 
 INVOICES = reverse("omnicado:invoices")
 OFFSETS = reverse("omnicado:offsets")
