@@ -100,7 +100,9 @@ class Invoice(Synced, Parties):
             models.Index(fields=["due_on"], name="omnicado_inv_due"),
             models.Index(fields=["delivered_on"], name="omnicado_inv_delivered"),
             models.Index(fields=["total"], name="omnicado_inv_total"),
-            models.Index(fields=["currency", "created_on"], name="omnicado_inv_cur_created"),
+            # covers the per-currency totals of a currency + date range filter
+            models.Index(fields=["currency", "created_on", "total"],
+                         name="omnicado_inv_cur_created"),
             models.Index(fields=["partner"], name="omnicado_inv_partner"),
             models.Index(fields=["customer_name"], name="omnicado_inv_customer"),
             models.Index(fields=["invoice_type"], name="omnicado_inv_type"),

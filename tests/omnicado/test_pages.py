@@ -246,3 +246,20 @@ def test_pages_need_the_browse_permission(client, make_user, synced):
     for url in (INVOICES, OFFSETS, invoice.get_absolute_url(),
                 reverse("omnicado:invoice_print", args=[invoice.pk])):
         assert client.get(url).status_code == 403
+
+
+def test_admin_lists_and_shows_synced_documents_read_only(client, make_user, synced):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("administrator", username="admin-staff", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="omnicado"))
+    client.force_login(user)
+    invoice, offset = Invoice.objects.first(), Offset.objects.first()
+    for url in ("/admin/omnicado/invoice/?currency__exact=EUR", "/admin/omnicado/offset/",
+                f"/admin/omnicado/invoice/{invoice.pk}/change/",
+                f"/admin/omnicado/offset/{offset.pk}/change/",
+                f"/admin/omnicado/invoice/?q={invoice.invoice_number}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    change = client.get(f"/admin/omnicado/invoice/{invoice.pk}/change/").content.decode()
+    assert 'name="total"' not in change  # read-only: no inputs for synced fields

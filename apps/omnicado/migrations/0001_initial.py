@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='invoice',
-            index=models.Index(fields=['currency', 'created_on'], name='omnicado_inv_cur_created'),
+            index=models.Index(fields=['currency', 'created_on', 'total'], name='omnicado_inv_cur_created'),
         ),
         migrations.AddIndex(
             model_name='invoice',
