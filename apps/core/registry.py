@@ -15,6 +15,7 @@ class ProviderSpec:
     nav: list[tuple[str, str]] = field(default_factory=list)  # (label, url name)
     demo: Callable | None = None  # demo(*, base_url) -> Connection: sandbox account + connection
     test_connection: Callable | None = None  # test(client) -> str describing what was reached
+    summary: Callable | None = None  # summary(connection) -> [(label, text)]: the card's key figures
 
 
 _providers: dict[str, ProviderSpec] = {}

@@ -13,6 +13,7 @@ class ConnectionCard:
     streams: list[str]
     last_runs: dict = field(default_factory=dict)  # stream -> latest SyncRun
     schedule: Schedule | None = None
+    figures: list = field(default_factory=list)  # [(label, text)] from the provider's summary()
 
     @property
     def active(self):
@@ -53,13 +54,14 @@ def connection_cards(connections=None) -> list[ConnectionCard]:
         try:
             spec = registry.get(connection.provider)
             label, streams = spec.label, list(spec.streams)
+            figures = spec.summary(connection) if spec.summary else []
         except LookupError:
-            label, streams = connection.get_provider_display(), []
+            label, streams, figures = connection.provider, [], []
         cards.append(ConnectionCard(
             connection=connection, provider_label=label, streams=streams,
             last_runs={s: latest[(connection.pk, s)] for s in streams
                        if (connection.pk, s) in latest},
-            schedule=schedules.get(f"sync:{connection.name}"),
+            schedule=schedules.get(f"sync:{connection.name}"), figures=figures,
         ))
     return cards
 

@@ -169,8 +169,8 @@ def expire_dead_runs(*, connection=None, stream=None) -> int:
     return len(dead)
 
 
-def sync_claim(*, connection, stream: str, user=None, trigger="manual", full=False, since=None,
-               status=SyncRun.Status.QUEUED) -> SyncRun:
+def sync_claim(*, connection, stream: str, user=None, trigger="manual", full=False,
+               since=None) -> SyncRun:
     """Create the run row, or raise SyncAlreadyRunning if this stream is busy."""
     spec = registry.get(connection.provider)
     if stream not in spec.streams:
@@ -181,7 +181,8 @@ def sync_claim(*, connection, stream: str, user=None, trigger="manual", full=Fal
     try:
         with transaction.atomic():
             return SyncRun.objects.create(
-                connection=connection, stream=stream, status=status, full=full, since=since,
+                connection=connection, stream=stream, status=SyncRun.Status.QUEUED, full=full,
+                since=since,
                 started_by=user if getattr(user, "is_authenticated", False) else None,
                 trigger=trigger,
             )
@@ -191,7 +192,7 @@ def sync_claim(*, connection, stream: str, user=None, trigger="manual", full=Fal
         ).first()
         if active is None:  # it finished between our insert and this look-up
             return sync_claim(connection=connection, stream=stream, user=user, trigger=trigger,
-                              full=full, since=since, status=status)
+                              full=full, since=since)
         raise SyncAlreadyRunning(active) from None
 
 
@@ -221,11 +222,13 @@ def sync_execute(*, run: SyncRun) -> SyncRun:
     spec = registry.get(connection.provider)
     stream = spec.streams[run.stream]()
     now = timezone.now()
-    SyncRun.objects.filter(pk=run.pk).update(
+    started = SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
         status=SyncRun.Status.RUNNING, started_at=now, heartbeat_at=now,
         worker_host=HOST, worker_pid=os.getpid(),
     )
     run.refresh_from_db()
+    if not started:  # a duplicated task delivery, or the run expired while queued
+        return run
     state, _ = SyncState.objects.get_or_create(connection=connection, stream=run.stream)
     try:
         start, end, position, full, resumed = _window(run, state, stream)
@@ -297,5 +300,5 @@ def sync_run_now(*, connection, stream: str, user=None, trigger="command", full=
                  since=None) -> SyncRun:
     """Claim and execute in this process (commands, scheduled tasks)."""
     run = sync_claim(connection=connection, stream=stream, user=user, trigger=trigger, full=full,
-                     since=since, status=SyncRun.Status.RUNNING)
+                     since=since)
     return sync_execute(run=run)

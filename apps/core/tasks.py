@@ -10,12 +10,10 @@ logger = logging.getLogger("ledgerdesk.tasks")
 
 
 def run_queued_sync(run_id: int) -> str:
-    run = SyncRun.objects.select_related("connection").filter(
-        pk=run_id, status=SyncRun.Status.QUEUED
-    ).first()
-    if run is None:  # already picked up, or expired: nothing to do twice
-        return "skipped"
-    return sync_execute(run=run).status
+    run = SyncRun.objects.select_related("connection").filter(pk=run_id).first()
+    if run is None:
+        return "missing"
+    return sync_execute(run=run).status  # runs only if still queued
 
 
 def scheduled_sync(connection_id: int) -> str:

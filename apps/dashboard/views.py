@@ -3,10 +3,12 @@ from django.shortcuts import get_object_or_404, render
 
 from apps.core.models import Connection, SyncRun
 from apps.core.selectors import connection_card, connection_cards
+from apps.core.sync import expire_dead_runs
 
 
 @permission_required("core.browse", raise_exception=True)
 def home(request):
+    expire_dead_runs()  # a worker that died shows as stale here, not as "running" forever
     cards = connection_cards(Connection.objects.all())
     recent = SyncRun.objects.select_related("connection")[:10]
     return render(request, "dashboard/home.html", {"cards": cards, "recent_runs": recent})

@@ -79,3 +79,21 @@ def test_a_run_without_a_heartbeat_for_too_long_is_stale_and_frees_the_stream(
     first.refresh_from_db()
     assert first.status == SyncRun.Status.STALE
     assert second.pk != first.pk
+
+
+def test_a_duplicated_task_delivery_does_not_run_the_sync_twice(kernel_connection):
+    from apps.core.tasks import run_queued_sync
+
+    run = sync_claim(connection=kernel_connection, stream="items")
+    assert run_queued_sync(run.pk) == "succeeded"
+    assert run_queued_sync(run.pk) == "succeeded"  # the same finished run, untouched
+    run.refresh_from_db()
+    assert run.pages == 4 and Item.objects.count() == 35
+
+
+def test_scheduled_sync_runs_every_stream_and_skips_a_busy_one(kernel_connection):
+    from apps.core.tasks import scheduled_sync
+
+    assert scheduled_sync(kernel_connection.pk) == "items:succeeded"
+    sync_claim(connection=kernel_connection, stream="items")
+    assert scheduled_sync(kernel_connection.pk) == "items:busy"

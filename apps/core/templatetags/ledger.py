@@ -95,3 +95,11 @@ def duration(delta):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def bar_chart(bars, **options):
+    """{% bar_chart bars %} — bars: a list of core.charts.Bar."""
+    from apps.core.charts import bar_chart as render
+
+    return render(bars, **options)
