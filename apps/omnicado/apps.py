@@ -12,6 +12,7 @@ class OmnicadoConfig(AppConfig):
         from apps.omnicado import datasets
         from apps.omnicado.client import OmnicadoClient, test_connection
         from apps.omnicado.demo import demo
+        from apps.omnicado.selectors import connection_summary
         from apps.omnicado.sync import InvoicesStream, OffsetsStream
 
         registry.register(ProviderSpec(
@@ -24,4 +25,5 @@ class OmnicadoConfig(AppConfig):
             nav=[("Invoices", "omnicado:invoices"), ("Offsets", "omnicado:offsets")],
             demo=demo,
             test_connection=test_connection,
+            summary=connection_summary,
         ))

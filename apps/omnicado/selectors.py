@@ -124,3 +124,14 @@ def provider_pdf_info(connection_id, kind, key) -> ProviderPdf | None:
 def invoice_for_print(pk: int) -> tuple[Invoice, list]:
     detail = invoice_detail(pk)
     return detail.invoice, detail.checks
+
+
+def connection_summary(connection) -> list[tuple[str, str]]:
+    """Key figures for the dashboard card: three indexed counts."""
+    invoices = Invoice.objects.filter(connection=connection)
+    return [
+        ("Invoices", f"{invoices.count():,}".replace(",", "\u202f")),
+        ("Not adding up", f"{invoices.filter(consistent=False).count():,}".replace(",", "\u202f")),
+        ("Offsets", f"{Offset.objects.filter(connection=connection).count():,}"
+         .replace(",", "\u202f")),
+    ]

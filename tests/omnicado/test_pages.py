@@ -263,3 +263,8 @@ def test_admin_lists_and_shows_synced_documents_read_only(client, make_user, syn
         assert response.status_code == 200, url
     change = client.get(f"/admin/omnicado/invoice/{invoice.pk}/change/").content.decode()
     assert 'name="total"' not in change  # read-only: no inputs for synced fields
+
+
+def test_dashboard_card_shows_key_figures(viewer):
+    html = viewer.get("/").content.decode()
+    assert "Not adding up" in html and "omnicado-test" in html
