@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Q
 
 from apps.core.models import Connection
@@ -9,10 +10,17 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
 def _distinct(model, field):
-    """Choices from the values synced so far (indexed columns: an index scan)."""
+    """Choices from the values synced so far, by a loose index scan: one index seek per
+    distinct value instead of reading 100k index entries (SQLite and PostgreSQL)."""
     def choices():
-        values = model.objects.order_by(field).values_list(field, flat=True).distinct()
-        return [(v, v) for v in values if v]
+        table = connection.ops.quote_name(model._meta.db_table)
+        column = connection.ops.quote_name(model._meta.get_field(field).column)
+        sql = (f"WITH RECURSIVE v(x) AS (SELECT MIN({column}) FROM {table} UNION ALL "
+               f"SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > v.x) FROM v "
+               f"WHERE v.x IS NOT NULL) SELECT x FROM v WHERE x IS NOT NULL AND x <> ''")
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return [(value, value) for (value,) in cursor.fetchall()]
     return choices
 
 
