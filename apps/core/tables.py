@@ -13,10 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 @dataclass
@@ -58,7 +59,8 @@ class Dataset:
     columns: list[Column]
     default_sort: str = "-pk"
     per_page: int = 50
-    totals: Callable | None = None   # (filtered qs) -> list of dicts for the totals row
+    # (filtered qs) -> [{currency, amount, count}]; counts, when given, must add up to the rows
+    totals: Callable | None = None
     extra_export: list[Column] = field(default_factory=list)
 
     @property
@@ -110,6 +112,34 @@ def export_value(column: Column, obj):
     return value
 
 
+class CountedPaginator(Paginator):
+    """A paginator that can be told the count (already known from the totals)."""
+
+    def __init__(self, object_list, per_page, count=None):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count if self.known_count is not None else super().count
+
+
+def paginate(dataset: Dataset, queryset, number, totals=None):
+    """One page in two steps: the page's ids (sorted and sliced through the indexes, no row
+    bodies), then only those rows. When every total carries a count, they are the row count."""
+    known = sum(t["count"] for t in totals) if totals is not None and all(
+        "count" in t for t in totals) else None
+    paginator = CountedPaginator(queryset.values_list("pk", flat=True), dataset.per_page, known)
+    try:
+        page = paginator.page(number or 1)
+    except (EmptyPage, PageNotAnInteger):
+        page = paginator.page(paginator.num_pages)
+    ids = list(page.object_list)
+    rows = dataset.queryset().in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -153,18 +183,15 @@ def dataset_view(request, dataset: Dataset, template: str, extra_context=None,
         if not request.user.has_perm("core.export"):
             raise PermissionDenied("Your role cannot export.")
         return export_response(dataset, queryset, fmt)
-    paginator = Paginator(queryset, dataset.per_page)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, ValueError):
-        page = paginator.page(paginator.num_pages if paginator.count else 1)
+    totals = dataset.totals(queryset) if dataset.totals else None
+    page = paginate(dataset, queryset, request.GET.get("page"), totals)
     context = {
         "dataset": dataset,
         "filter": filterset,
         "page": page,
         "columns": dataset.table_columns,
         "sort": sort,
-        "totals": dataset.totals(queryset) if dataset.totals else None,
+        "totals": totals,
         **(extra_context or {}),
     }
     if request.htmx and not request.htmx.boosted:
