@@ -49,3 +49,8 @@ def format_money(amount, currency: str = "") -> str:
         whole = whole[:-3]
     text = sign + "\u202f".join(groups or ["0"]) + (f".{frac}" if frac else "")
     return f"{text} {currency}".strip()
+
+
+def format_count(value: int) -> str:
+    """12345 -> '12 345' (thin space, as in money)."""
+    return f"{value:,}".replace(",", "\u202f")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404
 
+from apps.core.money import format_count
 from apps.omnicado import checks
 from apps.omnicado.models import Invoice, Offset, OffsetInvoice, ProviderPdf
 
@@ -130,8 +131,7 @@ def connection_summary(connection) -> list[tuple[str, str]]:
     """Key figures for the dashboard card: three indexed counts."""
     invoices = Invoice.objects.filter(connection=connection)
     return [
-        ("Invoices", f"{invoices.count():,}".replace(",", "\u202f")),
-        ("Not adding up", f"{invoices.filter(consistent=False).count():,}".replace(",", "\u202f")),
-        ("Offsets", f"{Offset.objects.filter(connection=connection).count():,}"
-         .replace(",", "\u202f")),
+        ("Invoices", format_count(invoices.count())),
+        ("Not adding up", format_count(invoices.filter(consistent=False).count())),
+        ("Offsets", format_count(Offset.objects.filter(connection=connection).count())),
     ]

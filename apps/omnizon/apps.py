@@ -11,6 +11,7 @@ class OmnizonConfig(AppConfig):
         from apps.core.registry import ProviderSpec
         from apps.omnizon import demo, selectors
         from apps.omnizon.client import OmnizonClient
+        from apps.omnizon.selectors import connection_summary
         from apps.omnizon.sync import InboxStream, OutboxStream, UsageStream
 
         registry.register(ProviderSpec(
@@ -20,5 +21,6 @@ class OmnizonConfig(AppConfig):
             datasets=[selectors.documents],
             nav=[("Documents", "omnizon:documents"), ("Send", "omnizon:send"),
                  ("Usage", "omnizon:usage")],
+            summary=connection_summary,
             demo=demo.demo_connection, test_connection=demo.test_connection,
         ))

@@ -4,6 +4,7 @@ from django.db.models import Count, Q, Sum
 
 from apps.core.http import ConfigurationError
 from apps.core.models import Connection
+from apps.core.money import format_count
 from apps.core.tables import Column, Dataset
 from apps.omnizon.filters import DocumentFilter
 from apps.omnizon.models import ArchiveUsage, Document, DocumentFile, UsageMonth
@@ -100,3 +101,15 @@ def usage_for(connection, company_vat: str) -> dict:
     return {"months": months, "archive": archive,
             "synced_at": max((m.synced_at for m in months), default=None)}
 
+
+
+def connection_summary(connection) -> list[tuple[str, str]]:
+    """Key figures for the dashboard card, in one aggregate query."""
+    counts = Document.objects.filter(connection=connection).aggregate(
+        received=Count("pk", filter=Q(direction=Document.Direction.IN)),
+        sent=Count("pk", filter=Q(direction=Document.Direction.OUT)),
+        problems=Count("pk", filter=Q(state=Document.State.FAILED) | ~Q(error="")),
+    )
+    return [("Received", format_count(counts["received"])),
+            ("Sent", format_count(counts["sent"])),
+            ("With errors", format_count(counts["problems"]))]

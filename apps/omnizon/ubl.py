@@ -149,7 +149,9 @@ class _Reader:
         node = self.root.find(f"{path}/cac:Party", NS)
         if node is None:
             return Party()
-        t = lambda p: self.text(p, node)
+        def t(p):
+            return self.text(p, node)
+
         return Party(
             name=t("cac:PartyName/cbc:Name") or t("cac:PartyLegalEntity/cbc:RegistrationName"),
             vat=t("cac:PartyTaxScheme/cbc:CompanyID") or t("cac:PartyLegalEntity/cbc:CompanyID"),

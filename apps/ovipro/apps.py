@@ -12,6 +12,7 @@ class OviproConfig(AppConfig):
         from apps.ovipro.client import OviproClient, test_connection
         from apps.ovipro.datasets import invoices
         from apps.ovipro.demo import demo
+        from apps.ovipro.selectors import connection_summary
         from apps.ovipro.sync import InvoicesStream
 
         registry.register(ProviderSpec(
@@ -20,5 +21,6 @@ class OviproConfig(AppConfig):
             datasets=[invoices],
             nav=[("Invoices", "ovipro:invoices"), ("New invoice", "ovipro:invoice_new"),
                  ("Offices", "ovipro:offices")],
+            summary=connection_summary,
             demo=demo, test_connection=test_connection,
         ))

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
 from apps.core.models import AuditEvent, Connection
-from apps.ovipro.models import Invoice, InvoiceParty, StatusChange
+from apps.core.money import format_count
+from apps.ovipro.models import Invoice, InvoiceParty, Status, StatusChange
 
 
 def invoice_get(pk: int) -> Invoice:
@@ -73,3 +74,15 @@ def offices_known() -> list[dict]:
 
 def connection_get(pk: int) -> Connection:
     return get_object_or_404(Connection, pk=pk, provider="ovipro")
+
+
+def connection_summary(connection) -> list[tuple[str, str]]:
+    """Key figures for the dashboard card, in one aggregate query."""
+    counts = Invoice.objects.filter(connection=connection).aggregate(
+        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+        waiting=Count("pk", filter=Q(status=Status.READY_FOR_APPROVAL)),
+        unpaid=Count("pk", filter=Q(status=Status.APPROVED, is_paid=False)),
+    )
+    return [("Drafts", format_count(counts["drafts"])),
+            ("Awaiting approval", format_count(counts["waiting"])),
+            ("Approved, unpaid", format_count(counts["unpaid"]))]

@@ -1,8 +1,8 @@
 """Real processes: a sync killed half-way, and two syncs of one stream started at once."""
 
 import multiprocessing
-import re
 import os
+import re
 import signal
 import time
 

@@ -149,3 +149,17 @@ def test_admin_action_tests_the_connection(client_as, connection):
     response = client.post("/admin/core/connection/", {
         "action": "test_connection", "_selected_action": [connection.pk]}, follow=True)
     assert "shop-cz: reachable, 12 items" in response.content.decode().lower()
+
+
+def test_dashboard_cards_show_each_providers_key_figures(client_as, django_assert_max_num_queries):
+    from apps.core import registry
+    from apps.omnicado.apps import OmnicadoConfig  # noqa: F401 (registered)
+
+    connections = [registry.get(key).demo() for key in ("omnicado", "ovipro", "omnizon")]
+    client = client_as("viewer")
+    with django_assert_max_num_queries(40):
+        html = client.get("/").content.decode()
+    for connection in connections:
+        assert f'id="conn-{connection.pk}"' in html
+    for label in ("Not adding up", "Awaiting approval", "With errors"):
+        assert label in html
