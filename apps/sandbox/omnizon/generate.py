@@ -337,29 +337,7 @@ def build_pdf(spec: Spec) -> bytes:
         ops.append(f"/F1 {size} Tf 1 0 0 1 50 {y} Tm ({_pdf_text(text)}) Tj")
         y -= size + 8
     ops.append("ET")
-    return minimal_pdf("\n".join(ops).encode("latin-1"))
-
-
-def minimal_pdf(content: bytes) -> bytes:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-         b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return data.minimal_pdf("\n".join(ops).encode("latin-1"))
 
 
 # --- hostile documents (tests and the `broken` account option) ---------------------------------
