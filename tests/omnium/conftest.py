@@ -1,0 +1,45 @@
+from datetime import date, timedelta
+
+import pytest
+
+from apps.core.connections import connection_add
+from apps.sandbox.accounts import account_create
+from apps.sandbox.omnium import generator
+from apps.sandbox.omnium.views import reset_rate_limits
+
+BASE_URL = "http://sandbox.invalid/sandbox/omnium/api/Accounting"
+CLIENT_ID = "erp-sync-7f3a"
+CLIENT_SECRET = "s3cret-omnium-9"
+END = date.today() - timedelta(days=2)  # the tenant's latest accounting day
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    reset_rate_limits()
+    yield
+    reset_rate_limits()
+
+
+def make_account(*, seed=11, scale=1500, days=20, end=END, **options):
+    return account_create(provider="omnium", key=CLIENT_ID, seed=seed, scale=scale,
+                          options={"client_secret": CLIENT_SECRET, "days": days,
+                                   "end": end.isoformat(), **options})
+
+
+@pytest.fixture
+def omnium_account(db):
+    return make_account()
+
+
+@pytest.fixture
+def omnium_connection(omnium_account):
+    return connection_add(provider="omnium", name="omnium-test", base_url=BASE_URL,
+                          credentials={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+                          options={"backfill_days": 60})
+
+
+def emulator_postings(account):
+    """Every posting the emulator exposes (drafts excluded), computed from its pure functions."""
+    params = generator.params_for(account)
+    return [p for day in generator.days(params) for p in generator.day_postings(params, day)
+            if p.visible]
