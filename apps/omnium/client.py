@@ -28,13 +28,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
     raw: Any = Field(default=None, exclude=True)
 
-    @field_validator("*", mode="before")
+    @field_validator("order_ids", "store_ids", "register_ids", "warnings", "dimensions",
+                     mode="before", check_fields=False)
     @classmethod
-    def _nulls_to_defaults(cls, value, info):
-        """Omnium marks most lists nullable: null becomes an empty list."""
-        field = cls.model_fields[info.field_name]
-        if value is None and field.default_factory is list:
-            return []
+    def _null_is_empty(cls, value, info):
+        """Omnium marks most lists nullable: null is read as empty."""
+        if value is None:
+            return {} if info.field_name == "dimensions" else []
         return value
 
 
@@ -90,11 +90,6 @@ class LedgerLineModel(_Model):
     due_date: datetime | None = None
     kid_number: str | None = None
     dimensions: dict[str, str | None] = Field(default_factory=dict)
-
-    @field_validator("dimensions", mode="before")
-    @classmethod
-    def _no_null_dimensions(cls, value):
-        return value or {}
 
 
 class SearchResult(BaseModel):

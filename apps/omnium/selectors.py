@@ -16,7 +16,11 @@ UNITS = 10_000  # amounts carry at most four decimals
 def exact_sum(field: str):
     """Σ of a money column as an integer count of 1/10 000: exact on PostgreSQL and on SQLite
     (which keeps decimals as floating point and would sum them as floats)."""
-    return Coalesce(Sum(Cast(Round(F(field) * UNITS), BigIntegerField())), 0)
+    return Coalesce(Sum(_units(field)), 0)
+
+
+def _units(field: str):
+    return Cast(Round(F(field) * UNITS), BigIntegerField())
 
 
 def units_to_decimal(units) -> Decimal:
@@ -204,7 +208,7 @@ def check_queryset(name: str, queryset=None):
         return visible.exclude(imbalance=0)
     if name == "lines_mismatch":
         return visible.filter(lines_synced__gte=F("line_count"), lines_synced__gt=0).filter(
-            ~Q(lines_debit=F("total_debit")) | ~Q(lines_credit=F("total_credit")))
+            ~Q(lines_debit_units=_units("total_debit")) | ~Q(lines_credit_units=_units("total_credit")))
     if name == "without_lines":
         return visible.filter(lines_synced=0)
     if name == "auto_balanced":

@@ -4,11 +4,12 @@ from collections import defaultdict
 from datetime import datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.core.sync import Counts, content_hash, upsert_rows
 from apps.omnium.models import COUNTED_STATUSES, Account, LedgerLine, Posting
-from apps.omnium.selectors import exact_sum, units_to_decimal
+from apps.omnium.selectors import exact_sum
 
 DEFAULT_TIME_ZONE = "Europe/Oslo"
 
@@ -179,16 +180,10 @@ def accounts_remember(*, connection, rows) -> None:
 
 
 def posting_line_tallies_refresh(*, posting_ids) -> None:
-    tallies = {
-        row["posting_id"]: row for row in LedgerLine.objects.filter(posting_id__in=posting_ids)
-        .values("posting_id").order_by()
-        .annotate(n=Count("id"), debit=exact_sum("debit"), credit=exact_sum("credit"))
-    }
-    postings = []
-    for pk in posting_ids:
-        tally = tallies.get(pk, {"n": 0, "debit": 0, "credit": 0})
-        postings.append(Posting(pk=pk, lines_synced=tally["n"],
-                                lines_debit=units_to_decimal(tally["debit"]),
-                                lines_credit=units_to_decimal(tally["credit"])))
-    Posting.objects.bulk_update(postings, ["lines_synced", "lines_debit", "lines_credit"],
-                                batch_size=500)
+    """Line count, Σ debit and Σ credit of each posting's synced lines, in one UPDATE."""
+    lines = LedgerLine.objects.filter(posting=OuterRef("pk")).order_by().values("posting")
+    Posting.objects.filter(pk__in=posting_ids).update(
+        lines_synced=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), 0),
+        lines_debit_units=Subquery(lines.annotate(s=exact_sum("debit")).values("s")),
+        lines_credit_units=Subquery(lines.annotate(s=exact_sum("credit")).values("s")),
+    )
