@@ -3,13 +3,9 @@ from django import forms
 
 from apps.core.models import Connection
 from apps.omnium import selectors
-from apps.omnium.models import LedgerLine, Posting, PostingSource, PostingStatus
+from apps.omnium.models import CATEGORIES, LedgerLine, Posting, PostingSource, PostingStatus
 
-CATEGORIES = [(c, c) for c in (
-    "Sales", "OutputVat", "PaymentMethod", "Shipping", "Discount", "Rounding",
-    "RefundPaymentMethod", "InternalTransferOut", "InternalTransferIn", "Receivable",
-    "GiftCardLiability", "PaymentProviderFee", "Other", "CashFloat", "CashInTransit", "OverShort",
-    "Tip")]
+CATEGORY_CHOICES = [(c, c) for c in CATEGORIES]
 
 
 def _connections(request=None):
@@ -79,7 +75,7 @@ class PostingFilter(_Base):
 class LedgerLineFilter(_Base):
     account = django_filters.ChoiceFilter(field_name="account_number",
                                           choices=selectors.account_choices, label="Account")
-    category = django_filters.ChoiceFilter(choices=CATEGORIES)
+    category = django_filters.ChoiceFilter(choices=CATEGORY_CHOICES)
     vat_code = django_filters.CharFilter(label="VAT code")
     tax_group = django_filters.CharFilter(field_name="tax_group_code", label="Tax group")
     source = django_filters.ChoiceFilter(choices=PostingSource.choices)

@@ -19,6 +19,14 @@ class PostingSource(models.TextChoices):
     WEB = "WebFulfillment", "Web fulfilment"
 
 
+# OmniumAccountCategory, as documented
+CATEGORIES = (
+    "Sales", "OutputVat", "PaymentMethod", "Shipping", "Discount", "Rounding",
+    "RefundPaymentMethod", "InternalTransferOut", "InternalTransferIn", "Receivable",
+    "GiftCardLiability", "PaymentProviderFee", "Other", "CashFloat", "CashInTransit", "OverShort",
+    "Tip",
+)
+
 # Only these contribute to totals; Superseded never, Rejected is reported as an alert instead.
 COUNTED_STATUSES = (PostingStatus.POSTED, PostingStatus.EXPORTED, PostingStatus.RECONCILED)
 

@@ -24,7 +24,7 @@ from apps.core.http import NotFoundError, ProviderError
 from apps.core.sync import Page, Stream
 from apps.omnium import client as api
 from apps.omnium import selectors, services
-from apps.omnium.models import PostingSource
+from apps.omnium.models import CATEGORIES, PostingSource, PostingStatus
 
 BY_POSTING_LIMIT = 10   # up to this many postings short of lines: fetch them one by one
 VERIFY_LIMIT = 500      # postings fetched one by one after a window's line search
@@ -63,7 +63,10 @@ class PostingsStream(Stream):
             _replace_top(state, _split(window, "postings"))
             return LedgerPage([], kind="postings")
         if _advance(state, total, len(items), api.POSTINGS_TAKE):
-            window["stage"] = "lines"
+            if window.get("status"):  # a part of a window: its parent fetches the lines
+                state["stack"].pop()
+            else:
+                window["stage"] = "lines"
         return LedgerPage(items, kind="postings")
 
     def _lines(self, ctx, state, window):
@@ -85,7 +88,10 @@ class PostingsStream(Stream):
             _replace_top(state, _split(window, "lines", ctx.connection))
             return LedgerPage([], kind="lines")
         if _advance(state, total, len(items), api.LINES_TAKE):
-            window["stage"] = "verify"
+            if window.get("category"):  # a part of a window: its parent verifies the whole
+                state["stack"].pop()
+            else:
+                window["stage"] = "verify"
         return LedgerPage(items, kind="lines")
 
     def _verify(self, ctx, state, window):
@@ -129,6 +135,8 @@ def _criteria(window) -> dict:
         "posting_date_from": datetime.combine(first, time.min, tzinfo=timezone.utc),
         "posting_date_to": datetime.combine(last, time(23, 59, 59), tzinfo=timezone.utc),
         "source": window.get("source"),
+        "status": window.get("status"),
+        "category": window.get("category"),
         "store_id": window.get("store"),
         "register_id": window.get("register"),
     }
@@ -166,23 +174,39 @@ def _replace_top(state, children) -> None:
 
 
 def _split(window, stage, connection=None) -> list[dict]:
+    """Smaller windows that together hold the same results, walked in order.
+
+    Dates are halved down to one day, then a day is split by source. Beyond that, postings by
+    status (followed by the parent's `lines`), and lines by category (then store and register,
+    known from the stored postings) followed by the parent's `verify`, which fetches any
+    posting whose lines are still incomplete: even a category Omnium adds later loses nothing.
+    """
     first, last = date.fromisoformat(window["from"]), date.fromisoformat(window["to"])
-    base = {k: v for k, v in window.items() if k not in ("ids",)} | {"stage": stage}
+    base = {k: v for k, v in window.items() if k != "ids"} | {"stage": stage}
     if first < last:
         middle = first + (last - first) // 2
         return [base | {"to": middle.isoformat()},
                 base | {"from": (middle + timedelta(days=1)).isoformat()}]
     if not window.get("source"):
         return [base | {"source": source} for source in PostingSource.values]
-    # Finer than day × source only for lines: the window's postings (so its stores and
-    # registers) are already stored. A posting search cannot know every store in advance.
+    if stage == "postings" and not window.get("status"):
+        parts = [base | {"status": status} for status in PostingStatus.values]
+        return [*parts, base | {"stage": "lines"}]
+    if stage == "lines" and not window.get("category"):
+        parts = [base | {"category": c, "stage": "line_search"} for c in CATEGORIES]
+        return [*parts, base | {"stage": "verify"}]
     if stage == "lines":
         for key, field in (("store", "store_id"), ("register", "register_id")):
             if not window.get(key):
                 values = selectors.window_values(connection, window, field)
                 if len(values) > 1:
-                    return [base | {key: value} for value in values]
+                    return [base | {key: value, "stage": "line_search"} for value in values]
     raise ProviderError(
-        f"Omnium holds more than {api.MAX_WINDOW:,} {stage} for {window['from']} "
-        f"{window.get('source', '')} {window.get('store', '')} and the search cannot be split "
-        "further; narrow it in Omnium or ask Omnium for a bigger window.")
+        f"Omnium holds more than {api.MAX_WINDOW:,} {stage} on {window['from']} even for "
+        f"{_describe(window)}, and the search cannot be split further.")
+
+
+def _describe(window) -> str:
+    parts = [f"{key} {window[key]}" for key in ("source", "status", "category", "store",
+                                                 "register") if window.get(key)]
+    return ", ".join(parts) or "the whole day"
