@@ -20,8 +20,8 @@ def _fresh_rate_limits():
     reset_rate_limits()
 
 
-def make_account(*, seed=11, scale=1500, days=20, end=END, **options):
-    return account_create(provider="omnium", key=CLIENT_ID, seed=seed, scale=scale,
+def make_account(*, seed=11, scale=1500, days=20, end=END, key=CLIENT_ID, **options):
+    return account_create(provider="omnium", key=key, seed=seed, scale=scale,
                           options={"client_secret": CLIENT_SECRET, "days": days,
                                    "end": end.isoformat(), **options})
 
@@ -43,3 +43,28 @@ def emulator_postings(account):
     params = generator.params_for(account)
     return [p for day in generator.days(params) for p in generator.day_postings(params, day)
             if p.visible]
+
+
+def make_connection(name, *, key=CLIENT_ID, base_url=BASE_URL, **options):
+    return connection_add(provider="omnium", name=name, base_url=base_url,
+                          credentials={"client_id": key, "client_secret": CLIENT_SECRET},
+                          options={"backfill_days": 60, **options})
+
+
+@pytest.fixture(scope="module")
+def synced_module(django_db_setup, django_db_blocker):
+    """One synced tenant shared by a module's read-only tests (each test still runs in its own
+    rolled-back transaction); removed at the end of the module."""
+    from apps.core.models import Connection
+    from apps.core.sync import sync_run_now
+    from apps.sandbox.models import SandboxAccount
+
+    with django_db_blocker.unblock():
+        account = make_account(key="shared-module-tenant")
+        connection = make_connection("omnium-shared", key="shared-module-tenant")
+        run = sync_run_now(connection=connection, stream="postings")
+        assert run.status == "succeeded", run.error_message
+    yield account
+    with django_db_blocker.unblock():
+        Connection.objects.filter(pk=connection.pk).delete()
+        SandboxAccount.objects.filter(pk=account.pk).delete()
