@@ -68,3 +68,22 @@ def synced_module(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         Connection.objects.filter(pk=connection.pk).delete()
         SandboxAccount.objects.filter(pk=account.pk).delete()
+
+
+def ensure_roles():
+    """The role groups come from a data migration, which a transactional test's flush removes."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("apps.core.migrations.0002_roles").create_roles(apps, None)
+
+
+@pytest.fixture(scope="module")
+def roles_after_flush(django_db_blocker):
+    """For modules of transactional tests that cannot use serialized_rollback (Playwright's
+    greenlet gives the test body another connection object): put the roles back afterwards,
+    so later tests on this worker still find them."""
+    yield
+    with django_db_blocker.unblock():
+        ensure_roles()
