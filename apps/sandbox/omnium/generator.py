@@ -10,6 +10,7 @@ grows with it (a large chain has hundreds of stores), the days do not.
 """
 
 import hashlib
+import threading
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -218,11 +219,44 @@ def days(params: Params):
     return [params.start + timedelta(days=i) for i in range(params.days)]
 
 
-@lru_cache(maxsize=12)
+class _DayCache:
+    """The most recently used days, bounded by how many postings they hold (not by days: a
+    search window of a small tenant spans many days, a large tenant's day is big)."""
+
+    budget = 30_000  # postings (~250 000 lines, roughly 80 MB at the largest scale)
+
+    def __init__(self):
+        self.days: dict = {}
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key, build):
+        with self.lock:
+            if key in self.days:
+                self.days[key] = self.days.pop(key)  # most recent last
+                return self.days[key]
+        value = build()
+        with self.lock:
+            if key not in self.days:
+                self.days[key] = value
+                self.size += len(value)
+            while self.size > self.budget and len(self.days) > 1:
+                oldest = next(iter(self.days))
+                self.size -= len(self.days.pop(oldest))
+        return value
+
+
+_days = _DayCache()
+
+
 def day_postings(params: Params, day: date) -> tuple:
     """Every posting (all versions, drafts included) of every store on one day."""
     if not params.start <= day <= params.end:
         return ()
+    return _days.get((params, day), lambda: _build_day(params, day))
+
+
+def _build_day(params: Params, day: date) -> tuple:
     out = []
     for store in stores(params):
         for register in store.registers:
@@ -356,10 +390,10 @@ def _sales(lines, vat, net, *, credit=True, what="Varesalg"):
     vat_amount = _money(net * vat.rate / 100)
     side = "credit" if credit else "debit"
     lines.add("Sales", vat.sales_account, vat.label, **{side: net}, vat=vat, vat_amount=vat_amount,
-              description=f"{what} {vat.rate.normalize()} %")
+              description=f"{what} {vat.rate:f} %")
     if vat_amount:
-        lines.add("OutputVat", vat.output_account, f"Utgående mva {vat.rate.normalize()} %",
-                  **{side: vat_amount}, vat=vat, description=f"Mva {vat.rate.normalize()} %")
+        lines.add("OutputVat", vat.output_account, f"Utgående mva {vat.rate:f} %",
+                  **{side: vat_amount}, vat=vat, description=f"Mva {vat.rate:f} %")
     return net + vat_amount
 
 
