@@ -13,8 +13,13 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from apps.core.http import (BaseClient, ConfigurationError, ProviderError, ResponseError,
-                            TransientError)
+from apps.core.http import (
+    BaseClient,
+    ConfigurationError,
+    ProviderError,
+    ResponseError,
+    TransientError,
+)
 from apps.core.logging import register_secret, scrub
 
 PAGE_BASE = 1             # the seed: "Page — default 1"
@@ -115,7 +120,7 @@ class OmniumClient(BaseClient):
         if custom:
             return custom
         base = self.connection.base_url.rstrip("/")
-        root = base[: -len("/Accounting")] if base.endswith("/Accounting") else base
+        root = base.removesuffix("/Accounting")
         return root + "/Token"
 
     def auth(self, kwargs):

@@ -191,13 +191,13 @@ def ledger_currencies(connection=None) -> list[str]:
 CHECKS = {
     "imbalanced": ("Imbalanced postings", "Debit and credit differ on the header (imbalance ≠ 0)."),
     "lines_mismatch": ("Lines do not add up", "Σ of the synced lines differs from the header totals."),
-    "without_lines": ("Postings without lines", "No ledger lines here (an empty Z-report, or lines "
-                                                 "not synced yet)."),
-    "auto_balanced": ("Auto-balanced postings", "Omnium booked a residual to a suspense account: "
-                                                "clear it in the ERP."),
+    "without_lines": ("Postings without lines",
+                      "No ledger lines here (an empty Z-report, or lines not synced yet)."),
+    "auto_balanced": ("Auto-balanced postings",
+                      "Omnium booked a residual to a suspense account: clear it in the ERP."),
     "rejected": ("Rejected postings", "Refused by validation or the ERP; excluded from totals."),
-    "superseded_pending": ("Superseded, not confirmed", "Omnium still calls these current, but a "
-                                                         "newer posting replaces them here."),
+    "superseded_pending": ("Superseded, not confirmed",
+                           "Omnium still calls these current, but a newer posting replaces them."),
 }
 
 

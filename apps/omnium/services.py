@@ -1,7 +1,7 @@
 """Writes to our own Omnium tables (the API is read-only, so nothing here writes to Omnium)."""
 
 from collections import defaultdict
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Subquery
@@ -19,8 +19,8 @@ def posting_day(moment: datetime, connection):
     midnight is read as that date; any other time is converted to the tenant's zone first (the
     'local midnight in UTC' reading), so both encodings give the same day."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    utc = moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    utc = moment.astimezone(UTC)
     if utc.time() == time.min:
         return utc.date()
     zone = ZoneInfo((connection.options or {}).get("time_zone", DEFAULT_TIME_ZONE))
@@ -149,7 +149,7 @@ def postings_reconcile_current(*, connection, source_keys) -> None:
 
 
 def _newest(posting):
-    return (posting.created_at or datetime.min.replace(tzinfo=timezone.utc), posting.provider_id)
+    return (posting.created_at or datetime.min.replace(tzinfo=UTC), posting.provider_id)
 
 
 def lines_store(*, connection, lines, synced_at) -> Counts:

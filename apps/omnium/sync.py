@@ -18,7 +18,7 @@ corrections land.
 
 import copy
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from apps.core.http import NotFoundError, ProviderError
 from apps.core.sync import Page, Stream
@@ -79,7 +79,6 @@ class PostingsStream(Stream):
             window.update(stage="by_posting", ids=missing)
         else:
             window["stage"] = "line_search"
-        return None
 
     def _line_search(self, ctx, state, window):
         total, items = ctx.client.search_lines(page=state["page"], take=api.LINES_TAKE,
@@ -102,7 +101,6 @@ class PostingsStream(Stream):
             window.update(stage="by_posting", ids=missing)
         else:
             state["stack"].pop()
-        return None
 
     def _by_posting(self, ctx, state, window):
         posting_id = window["ids"].pop(0)
@@ -132,8 +130,8 @@ def _first_window(ctx) -> dict:
 def _criteria(window) -> dict:
     first, last = date.fromisoformat(window["from"]), date.fromisoformat(window["to"])
     return {
-        "posting_date_from": datetime.combine(first, time.min, tzinfo=timezone.utc),
-        "posting_date_to": datetime.combine(last, time(23, 59, 59), tzinfo=timezone.utc),
+        "posting_date_from": datetime.combine(first, time.min, tzinfo=UTC),
+        "posting_date_to": datetime.combine(last, time(23, 59, 59), tzinfo=UTC),
         "source": window.get("source"),
         "status": window.get("status"),
         "category": window.get("category"),

@@ -19,7 +19,7 @@ from tests.omnium.conftest import END, ensure_roles, make_account, make_connecti
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("roles_after_flush")]
-SCALE = int(os.environ.get("OMNIUM_BENCH_SCALE", 1_000_000))
+SCALE = int(os.environ.get("OMNIUM_BENCH_SCALE", "1000000"))
 DAYS = 120
 
 

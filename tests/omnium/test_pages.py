@@ -56,7 +56,7 @@ def test_account_summary_equals_the_emulators_own_totals(synced, client_as):
                                    {"date_from": first, "date_to": last})
     assert page.status_code == 200
     html = page.content.decode()
-    currency, account = sorted(expected)[0]
+    currency, account = min(expected)
     assert format_money(expected[(currency, account)][0], currency) in html
     assert "<svg" in html and html.count('class="bar"') == (last - first).days + 1
 

@@ -3,17 +3,14 @@ corrections that supersede, a killed run resumed."""
 
 from collections import Counter
 
-import pytest
-
 from apps.core.models import SyncRun, SyncState
 from apps.core.sync import sync_run_now
 from apps.omnium import client as api
 from apps.omnium import selectors, services, sync
 from apps.omnium.models import LedgerLine, Posting
 from apps.sandbox import faults
-from apps.sandbox.models import SandboxFault
 from apps.sandbox.omnium import generator, search
-from tests.omnium.conftest import END, emulator_postings, make_account
+from tests.omnium.conftest import END, emulator_postings, make_account, make_connection
 
 COUNTED = {"Posted", "Exported", "Reconciled"}
 
@@ -134,9 +131,10 @@ def test_a_killed_run_resumes_with_no_duplicate_and_no_lost_row(omnium_connectio
                                - partial_postings - partial_lines)
 
 
-def test_a_window_over_the_limit_is_split_by_date_then_source_then_category(
-        omnium_connection, omnium_account, monkeypatch):
+def test_a_window_over_the_limit_is_split_by_date_then_source_then_category(db, monkeypatch):
     """The same splitting as at 10 000, with the limit lowered on both sides to keep it quick."""
+    omnium_account = make_account(scale=700, days=8)
+    omnium_connection = make_connection("omnium-split")
     for name, value in (("MAX_WINDOW", 60), ("POSTINGS_TAKE", 20), ("LINES_TAKE", 30)):
         monkeypatch.setattr(api, name, value)
     monkeypatch.setattr(search, "MAX_WINDOW", 60)

@@ -461,11 +461,11 @@ def _maybe_unbalanced(posting, lines, r, card):
         lines.add("Other", *ACCOUNTS["Suspense"], credit=residual,
                   description="Automatisk balansering")
         posting.auto_balanced = True
-        posting.warnings = [f"Auto-balanced: residual {residual} (debit − credit) booked to "
-                            f"suspense account {ACCOUNTS['Suspense'][0]}."]
+        posting.warnings = [(f"Auto-balanced: residual {residual} (debit − credit) booked to "
+                             f"suspense account {ACCOUNTS['Suspense'][0]}.")]
     else:
-        posting.warnings = [f"Imbalance {residual} exceeds the tolerance {SUSPENSE_TOLERANCE}; "
-                            f"no suspense account is configured for store {posting.store.id}."]
+        posting.warnings = [(f"Imbalance {residual} exceeds the tolerance {SUSPENSE_TOLERANCE}; "
+                             f"no suspense account is configured for store {posting.store.id}.")]
         posting.rejection_reason = f"The voucher does not balance (debit − credit = {residual})."
 
 

@@ -3,7 +3,7 @@ documents it, then filter, sort and page the generated postings of the requested
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from apps.sandbox.omnium import generator
 
@@ -160,21 +160,21 @@ def _datetime(body, key) -> datetime | None:
     if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"'{key}' is not a valid date-time: {value!r}.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- answering ---------------------------------------------------------------------------------
 
 def _day_moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _window_postings(params, c: Criteria):
-    first = c.date_from.astimezone(timezone.utc).date() if c.date_from else params.start
-    last = c.date_to.astimezone(timezone.utc).date() if c.date_to else params.end
+    first = c.date_from.astimezone(UTC).date() if c.date_from else params.start
+    last = c.date_to.astimezone(UTC).date() if c.date_to else params.end
     for posting in generator.postings_between(params, first, last):
         moment = _day_moment(posting.day)
         if c.date_from and moment < c.date_from or c.date_to and moment > c.date_to:
