@@ -5,7 +5,7 @@ DEMO_NAME = "omnium-demo"
 DEMO_CLIENT_ID = "ledgerdesk-demo-omnium"
 DEMO_CLIENT_SECRET = "omnium-demo-secret-5d1c"
 DEMO_DAYS = 92
-DEMO_SCALE = 20_000  # ledger lines over DEMO_DAYS: ~9 stores in four countries
+DEMO_SCALE = 10_000  # ledger lines over DEMO_DAYS: four stores, one per country
 
 
 class OmniumConfig(AppConfig):

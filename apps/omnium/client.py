@@ -8,6 +8,7 @@ import time
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -222,14 +223,10 @@ class OmniumClient(BaseClient):
     def _search(self, path, page, take, criteria):
         if take * page > MAX_WINDOW:
             raise ProviderError(f"Take × Page must stay within {MAX_WINDOW} (asked {take}×{page})")
-        body = {_camel(k): _wire(v) for k, v in criteria.items() if v not in (None, "", [])}
+        body = {to_camel(k): _wire(v) for k, v in criteria.items() if v not in (None, "", [])}
         body.update(take=take, page=page)
         result = self.parse(SearchResult, self._get("POST", path, json=body, idempotent=True))
         return result.total_hits, result.result
-
-
-def _camel(name: str) -> str:
-    return to_camel(name)
 
 
 def _wire(value):
@@ -241,6 +238,4 @@ def _wire(value):
 
 
 def _segment(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="")

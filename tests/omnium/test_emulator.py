@@ -1,6 +1,7 @@
 """The Omnium emulator answers like the documented API: auth, validation, visibility, paging."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -193,7 +194,7 @@ def test_pages_cover_every_line_once_in_a_stable_order(api):
 
 
 def test_line_filters_and_sorting(api):
-    day = (END - __import__("datetime").timedelta(days=3)).isoformat()
+    day = (END - timedelta(days=3)).isoformat()
     body = {"postingDateFrom": f"{day}T00:00:00Z", "postingDateTo": f"{day}T23:59:59Z",
             "accountNumbers": ["1580", "3000"], "sortBy": "AccountNumber", "sortDescending": True,
             "take": 1000}
