@@ -173,11 +173,14 @@ class LedgerLine(models.Model):
         indexes = [
             models.Index(fields=["posting_date", "id"]),
             models.Index(fields=["posting", "line_sequence"]),
-            # The explorer's most common filter: count and totals read only this index.
+            # The explorer's most common filters: count, totals and the page's sort read only
+            # these indexes (see selectors.PagedByKeys).
             models.Index(name="omnium_line_account",
                          fields=["account_number", "posting_date", "in_totals", "currency",
                                  "debit", "credit"]),
-            models.Index(fields=["category", "posting_date"]),
+            models.Index(name="omnium_line_category",
+                         fields=["category", "posting_date", "in_totals", "currency", "debit",
+                                 "credit"]),
             models.Index(fields=["store_id", "posting_date"]),
             models.Index(fields=["register_id", "posting_date"]),
             models.Index(fields=["vat_code", "posting_date"]),
