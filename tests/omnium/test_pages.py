@@ -241,3 +241,13 @@ def test_pages_need_the_browse_permission(synced, client, make_user):
 
 def test_unknown_posting_is_a_404(synced, client_as):
     assert client_as("viewer").get(reverse("omnium:posting", args=[999999])).status_code == 404
+
+
+def test_a_page_read_by_keys_is_the_same_rows_in_the_same_order(synced):
+    ordered = selectors.lines_queryset().filter(in_totals=True).order_by("-debit", "-pk")
+    plain = LedgerLine.objects.filter(in_totals=True).order_by("-debit", "-pk")
+    page = ordered[40:90]
+    assert isinstance(page, list) and len(page) == 50
+    assert [line.pk for line in page] == list(plain.values_list("pk", flat=True)[40:90])
+    assert page[0].posting.provider_id  # joined columns still there
+    assert ordered.count() == plain.count() and ordered[3].pk == plain[3].pk
