@@ -59,7 +59,7 @@ class Dataset:
     columns: list[Column]
     default_sort: str = "-pk"
     per_page: int = 50
-    # (filtered qs) -> [{currency, amount, count}]; counts, when given, must add up to the rows
+    # (filtered qs) -> [{currency, amount, count}]; int counts must add up to the rows (None: not)
     totals: Callable | None = None
     extra_export: list[Column] = field(default_factory=list)
 
@@ -127,8 +127,8 @@ class CountedPaginator(Paginator):
 def paginate(dataset: Dataset, queryset, number, totals=None):
     """One page in two steps: the page's ids (sorted and sliced through the indexes, no row
     bodies), then only those rows. When every total carries a count, they are the row count."""
-    known = sum(t["count"] for t in totals) if totals is not None and all(
-        "count" in t for t in totals) else None
+    counted = totals is not None and all(isinstance(t.get("count"), int) for t in totals)
+    known = sum(t["count"] for t in totals) if counted else None
     paginator = CountedPaginator(queryset.values_list("pk", flat=True), dataset.per_page, known)
     try:
         page = paginator.page(number or 1)

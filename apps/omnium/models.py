@@ -174,7 +174,7 @@ class LedgerLine(models.Model):
             models.Index(fields=["posting_date", "id"]),
             models.Index(fields=["posting", "line_sequence"]),
             # The explorer's most common filters: count, totals and the page's sort read only
-            # these indexes (see selectors.PagedByKeys).
+            # these indexes (core.tables.paginate reads a page's keys first).
             models.Index(name="omnium_line_account",
                          fields=["account_number", "posting_date", "in_totals", "currency",
                                  "debit", "credit"]),

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
-from django.db.models.query import ModelIterable
+from django.db.models import BigIntegerField, F, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 
 from apps.omnium.models import Account, LedgerLine, Posting, PostingStatus
@@ -34,24 +33,6 @@ def postings_queryset():
     return Posting.objects.select_related("connection").defer("raw")
 
 
-class PagedByKeys(QuerySet):
-    """Slices (a page of a table) are read in two steps: the ordered primary keys, which the
-    database can take from an index alone, then only those rows. On a million lines, sorting
-    18 000 matching rows by amount this way reads 18 000 index entries, not 18 000 table rows.
-    Exports iterate, they do not slice, and stream every row as before."""
-
-    def __getitem__(self, k):
-        if (not isinstance(k, slice) or self._result_cache is not None or not self.ordered
-                or self._iterable_class is not ModelIterable):
-            return super().__getitem__(k)
-        keys = list(self.values_list("pk", flat=True)[k])
-        rows = self.model._base_manager.filter(pk__in=keys)
-        rows.query.select_related = self.query.select_related
-        rows.query.deferred_loading = self.query.deferred_loading
-        by_key = {row.pk: row for row in rows}
-        return [by_key[key] for key in keys if key in by_key]
-
-
 LINE_TABLE_FIELDS = (
     "connection__name", "posting__provider_id", "posting__status", "line_sequence",
     "posting_date", "source", "store_id", "register_id", "accounting_company_code",
@@ -62,7 +43,7 @@ LINE_TABLE_FIELDS = (
 
 
 def lines_queryset():
-    return (PagedByKeys(LedgerLine).select_related("posting", "connection")
+    return (LedgerLine.objects.select_related("posting", "connection")
             .only(*LINE_TABLE_FIELDS))
 
 

@@ -222,4 +222,4 @@ def search_lines(params, c: Criteria) -> dict:
             hits.append((posting, line))
     hits.sort(key=LINE_SORTS[c.sort_by], reverse=c.descending)
     page = hits[c.offset:c.offset + c.take]
-    return {"totalHits": len(hits), "result": [generator.line_json(p, l) for p, l in page]}
+    return {"totalHits": len(hits), "result": [generator.line_json(posting, line) for posting, line in page]}
