@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -17,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-sync", action="store_true", help="Create, but do not sync.")
 
     def handle(self, *args, no_sync=False, **options):
+        logging.getLogger("ledgerdesk.http").setLevel(logging.WARNING)  # a summary, not a trace
         grant_administrator_everything()
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_USER, defaults={"email": "demo@example.com"}
