@@ -17,6 +17,7 @@ class OmniumConfig(AppConfig):
         from apps.core import registry
         from apps.omnium import datasets
         from apps.omnium.client import OmniumClient
+        from apps.omnium.selectors import connection_summary
         from apps.omnium.sync import PostingsStream
 
         registry.register(registry.ProviderSpec(
@@ -30,6 +31,7 @@ class OmniumConfig(AppConfig):
                  ("Account summary", "omnium:account_summary"), ("Data checks", "omnium:checks")],
             demo=demo,
             test_connection=test_connection,
+            summary=connection_summary,
         ))
 
 

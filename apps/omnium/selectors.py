@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import BigIntegerField, F, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 
+from apps.core.money import format_count
 from apps.omnium.models import Account, LedgerLine, Posting, PostingStatus
 
 UNITS = 10_000  # amounts carry at most four decimals
@@ -263,3 +264,13 @@ def postings_missing_lines(connection, window, *, limit: int) -> list[str]:
 def window_values(connection, window, field: str) -> list[str]:
     return sorted(v for v in _window_postings(connection, window).order_by()
                   .values_list(field, flat=True).distinct() if v)
+
+
+def connection_summary(connection) -> list[tuple[str, str]]:
+    """Key figures for the dashboard card: the size of the ledger and what needs a look."""
+    postings = Posting.objects.filter(connection=connection)
+    attention = sum(check_queryset(name, postings).count()
+                    for name in ("imbalanced", "without_lines", "lines_mismatch"))
+    return [("Postings", format_count(postings.count())),
+            ("Ledger lines", format_count(LedgerLine.objects.filter(connection=connection).count())),
+            ("Data checks", format_count(attention))]

@@ -155,11 +155,11 @@ def test_dashboard_cards_show_each_providers_key_figures(client_as, django_asser
     from apps.core import registry
     from apps.omnicado.apps import OmnicadoConfig  # noqa: F401 (registered)
 
-    connections = [registry.get(key).demo() for key in ("omnicado", "ovipro", "omnizon")]
+    connections = [registry.get(key).demo() for key in ("omnicado", "ovipro", "omnizon", "omnium")]
     client = client_as("viewer")
     with django_assert_max_num_queries(40):
         html = client.get("/").content.decode()
     for connection in connections:
         assert f'id="conn-{connection.pk}"' in html
-    for label in ("Not adding up", "Awaiting approval", "With errors"):
+    for label in ("Not adding up", "Awaiting approval", "With errors", "Ledger lines"):
         assert label in html
