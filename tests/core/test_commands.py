@@ -107,3 +107,18 @@ def test_a_bad_command_line_prints_no_traceback():
                                             "PATH": "/usr/bin:/bin"}, timeout=60)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr and "the following arguments are required: name" in result.stderr
+
+
+def test_export_into_a_closed_pipe_ends_quietly(tmp_path):
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings_test", "PATH": "/usr/bin:/bin",
+           "SQLITE_PATH": str(tmp_path / "db.sqlite3")}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True,
+                   timeout=120)
+    fill = ("from apps.core.models import AuditEvent; AuditEvent.objects.bulk_create("
+            "AuditEvent(action='x', message='m' * 200) for _ in range(20000))")
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", fill], cwd=ROOT, env=env,
+                   check=True, timeout=120)
+    result = subprocess.run(f"{sys.executable} manage.py export core.audit --format json | head -c1",
+                            shell=True, cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout == "[" and "Traceback" not in result.stderr

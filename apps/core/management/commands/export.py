@@ -1,3 +1,4 @@
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -43,7 +44,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No connection named '{connection}'.")
             queryset = queryset.filter(connection=conn)
         _, order = ds.sort_fields(sort)
-        out = sys.stdout
-        for chunk in export_rows(ds, queryset.order_by(*order), format):
-            out.write(chunk.lstrip("\ufeff") if chunk.startswith("\ufeff") else chunk)
-        out.flush()
+        try:
+            for chunk in export_rows(ds, queryset.order_by(*order), format):
+                sys.stdout.write(chunk.lstrip("\ufeff"))
+            sys.stdout.flush()
+        except BrokenPipeError:  # `export … | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
