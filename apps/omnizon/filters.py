@@ -34,8 +34,9 @@ class DocumentFilter(django_filters.FilterSet):
     amount_max = django_filters.NumberFilter(field_name="amount", lookup_expr="lte",
                                              label="Amount ≤")
     currency = django_filters.CharFilter(method="filter_currency")
-    has_error = django_filters.BooleanFilter(method="filter_error", label="With errors",
-                                             widget=forms.NullBooleanSelect)
+    has_error = django_filters.BooleanFilter(
+        method="filter_error", label="Errors",
+        widget=forms.Select(choices=[("", "Any"), ("true", "With errors"), ("false", "Without")]))
 
     class Meta:
         model = Document
