@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from apps.core.http import ProviderError
@@ -279,6 +280,7 @@ def provider_preview(request, pk):
     return redirect(reverse("ovipro:invoice", args=[pk]) + f"?preview={document_id}#document")
 
 
+@xframe_options_sameorigin  # shown in an <iframe> on the invoice page
 @permission_required(BROWSE, raise_exception=True)
 def provider_document(request, pk, document_id):
     invoice = selectors.invoice_get(pk)

@@ -163,3 +163,7 @@ def test_dashboard_cards_show_each_providers_key_figures(client_as, django_asser
         assert f'id="conn-{connection.pk}"' in html
     for label in ("Not adding up", "Awaiting approval", "With errors", "Ledger lines"):
         assert label in html
+
+
+def test_pages_may_not_be_framed_by_others(client_as):
+    assert client_as("viewer").get("/")["X-Frame-Options"] == "DENY"

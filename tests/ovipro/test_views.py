@@ -321,6 +321,7 @@ def test_draft_pdf_and_provider_preview(client_as, synced):
     assert f"/documents/{document_id}.pdf" in page.content.decode()
     shown = web.get(reverse("ovipro:provider_document", args=[invoice.pk, document_id]))
     assert shown.content.startswith(b"%PDF")
+    assert shown["X-Frame-Options"] == "SAMEORIGIN"  # the page shows it in an <iframe>
     assert web.get(reverse("ovipro:provider_document",
                            args=[invoice.pk, str(uuid.uuid4())])).status_code == 404
 
