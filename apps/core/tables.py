@@ -132,7 +132,9 @@ def paginate(dataset: Dataset, queryset, number, totals=None):
     paginator = CountedPaginator(queryset.values_list("pk", flat=True), dataset.per_page, known)
     try:
         page = paginator.page(number or 1)
-    except (EmptyPage, PageNotAnInteger):
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:  # past the end (rows went away since the link was made): the last page
         page = paginator.page(paginator.num_pages)
     ids = list(page.object_list)
     rows = dataset.queryset().in_bulk(ids)

@@ -167,3 +167,12 @@ def test_dashboard_cards_show_each_providers_key_figures(client_as, django_asser
 
 def test_pages_may_not_be_framed_by_others(client_as):
     assert client_as("viewer").get("/")["X-Frame-Options"] == "DENY"
+
+
+def test_pages_out_of_range_land_on_a_real_page(client_as, connection):
+    for _ in range(3):
+        sync_run_now(connection=connection, stream="items", full=True)
+    client = client_as("viewer")
+    assert client.get("/syncs/", {"page": "abc"}).context["page"].number == 1
+    assert client.get("/syncs/", {"page": "999"}).context["page"].number == 1  # one page only
+    assert len(client.get("/syncs/", {"page": "999"}).context["page"].object_list) == 3
