@@ -134,19 +134,6 @@ class Invoice(Model):
     invoiceTypeTag: Text = ""
 
 
-class OffsetInvoice(Model):
-    id: int
-    created: Day = None
-    dueDate: Day = None
-    sumPrice: Decimal
-    offsetPrice: Decimal
-    remainPrice: Decimal
-    currency: Text = ""
-    purchNoC: Text = ""
-    note: Text = ""
-    invoiceNumber: Text = ""
-
-
 class OffsetOrder(Model):
     id: int
     created: Day = None
@@ -155,6 +142,12 @@ class OffsetOrder(Model):
     offsetPrice: Decimal
     remainPrice: Decimal
     currency: Text = ""
+
+
+class OffsetInvoice(OffsetOrder):
+    purchNoC: Text = ""
+    note: Text = ""
+    invoiceNumber: Text = ""
 
 
 class Attachment(Model):
