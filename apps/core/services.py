@@ -6,7 +6,7 @@ from django_q.tasks import async_task
 
 from apps.core import registry
 from apps.core.audit import audit_record
-from apps.core.models import AuditEvent, Connection, SyncRun
+from apps.core.models import AuditEvent, Connection
 from apps.core.sync import SyncAlreadyRunning, sync_claim
 
 
@@ -52,7 +52,3 @@ def connection_schedule_set(*, connection: Connection, minutes: int | None) -> S
 
 def connection_schedule(connection: Connection) -> Schedule | None:
     return Schedule.objects.filter(name=f"sync:{connection.name}").first()
-
-
-def active_runs(connection: Connection):
-    return SyncRun.objects.filter(connection=connection, status__in=SyncRun.ACTIVE)
