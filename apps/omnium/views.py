@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from apps.core.charts import Bar
+from apps.core.money import format_money
 from apps.core.tables import dataset_view
 from apps.omnium import datasets, selectors
 from apps.omnium.filters import AccountSummaryForm
@@ -64,7 +66,7 @@ def account_summary(request):
         days = selectors.daily_totals(connection=period["connection"], first=first, last=last,
                                       currency=chart_currency) if chart_currency else []
         _add_drill_links(blocks, form.cleaned_data)
-        context.update(blocks=blocks, chart=_bar_chart(days), chart_currency=chart_currency)
+        context.update(blocks=blocks, chart=_bar_chart(days, chart_currency), chart_currency=chart_currency)
     template = "omnium/account_summary.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -93,24 +95,15 @@ def _add_drill_links(blocks, cleaned) -> None:
             account.drill_url = f"{url}?{urlencode(query)}"
 
 
-CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 960, 200, 16
-
-
-def _bar_chart(days) -> dict | None:
-    """Bar geometry for the inline SVG (no script, no CDN)."""
+def _bar_chart(days, currency) -> dict | None:
+    """The period's daily debit turnover for the kernel's SVG bar chart, with its total and peak."""
     if not days:
         return None
-    peak = max((d["amount"] for d in days), default=0) or 1
-    slot = CHART_WIDTH / len(days)
-    bars = []
-    for i, day in enumerate(days):
-        height = float(day["amount"] / peak) * (CHART_HEIGHT - CHART_TOP)
-        bars.append({"x": round(i * slot + slot * 0.1, 1), "width": round(slot * 0.8, 1),
-                     "y": round(CHART_HEIGHT - height, 1), "height": round(height, 1),
-                     "day": day["day"], "amount": day["amount"],
-                     "label": len(days) <= 31 or day["day"].day in (1, 15)})
-    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "peak": peak,
-            "total": sum(d["amount"] for d in days)}
+    bars = [Bar(label=f"{d['day'].day}.{d['day'].month}", value=d["amount"],
+                title=f"{d['day']:%a %Y-%m-%d}: {format_money(d['amount'], currency)}")
+            for d in days]
+    return {"bars": bars, "total": sum(d["amount"] for d in days),
+            "peak": max(d["amount"] for d in days)}
 
 
 @permission_required("core.browse", raise_exception=True)
